@@ -1,0 +1,125 @@
+/**
+ * @module authorizer/authorizer
+ * The main API: an `Authorizer` holds a compiled policy set, an optional schema and an
+ * entity store, and decides requests with no parsing and no wasm on the way.
+ *
+ * `authorize()` never throws. A malformed request (bad uid, context that does not conform
+ * to the schema, request validation failure) is a `deny` whose `failure` says why.
+ */
+import type { EvalEnv } from '../compile/env.js';
+import type { CompiledPolicy } from '../compile/policy.js';
+import { type CompileOptions, PolicySet } from '../compile/policy-set.js';
+import { EntityStore } from '../entities/store.js';
+import type { PolicySetInput } from '../frontend/parse.js';
+import { CedarRecord, EntityUID } from '../values/value.js';
+import { type AuthorizationError, type DecisionCore, decide, type FailClosedMode } from './decide.js';
+import { type EntitiesInput, type EntityRefInput, type RequestSchema, loadContext, loadEntities, loadSchema, type SchemaInput, toUid, validateRequest } from './inputs.js';
+
+export interface AuthorizerOptions {
+  /** Cedar policy text, cedar-wasm's `PolicySet` shape, or an already compiled {@link PolicySet}. */
+  readonly policies: PolicySetInput | PolicySet;
+  /** Cedar schema (text or JSON). When given, entities and context are parsed against it. */
+  readonly schema?: SchemaInput | RequestSchema | undefined;
+  /** Cedar entities JSON, or an {@link EntityStore}. */
+  readonly entities?: EntitiesInput | EntityStore | undefined;
+  /** Validate each request against the schema (Cedar's `validateRequest`); default true when a schema is given. */
+  readonly validateRequests?: boolean | undefined;
+  /** Use `@id("…")` annotations as policy ids (default false: Cedar's `policy0`, `policy1`, …). */
+  readonly idAnnotation?: boolean | undefined;
+  /**
+   * What an erroring `forbid` does: `off` (Cedar: it is skipped), `annotated` (forbids
+   * annotated `@failClosed` deny when they error), `all` (every erroring forbid denies).
+   */
+  readonly failClosed?: FailClosedMode | undefined;
+}
+
+export interface AuthorizationRequest {
+  readonly principal: EntityRefInput;
+  readonly action: EntityRefInput;
+  readonly resource: EntityRefInput;
+  /** Cedar context JSON (parsed against the schema when there is one), or a ready record. */
+  readonly context?: Readonly<Record<string, unknown>> | CedarRecord | undefined;
+}
+
+/** A determining policy, with its annotations (e.g. `@id`, `@reason`, `@approvable`). */
+export interface DeterminingPolicy {
+  readonly id: string;
+  readonly effect: 'permit' | 'forbid';
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface Decision extends DecisionCore {
+  /** The determining policies (same order as `reasons`) with their annotations. */
+  readonly determining: readonly DeterminingPolicy[];
+  /** Set when the request itself was rejected (then the decision is `deny`). */
+  readonly failure?: { readonly message: string } | undefined;
+}
+
+export type { AuthorizationError, FailClosedMode };
+
+export class Authorizer {
+  readonly policySet: PolicySet;
+  readonly schema: RequestSchema | undefined;
+  readonly entities: EntityStore;
+  readonly #validate: boolean;
+  readonly #failClosed: FailClosedMode;
+
+  constructor(opts: AuthorizerOptions) {
+    this.schema = opts.schema === undefined ? undefined : loadSchema(opts.schema);
+    const compileOpts: CompileOptions = { idAnnotation: opts.idAnnotation ?? false };
+    this.policySet = opts.policies instanceof PolicySet ? opts.policies : PolicySet.compile(opts.policies, compileOpts);
+    this.entities =
+      opts.entities instanceof EntityStore
+        ? opts.entities
+        : opts.entities === undefined
+          ? loadEntities([], this.schema)
+          : loadEntities(opts.entities, this.schema);
+    this.#validate = opts.validateRequests ?? this.schema !== undefined;
+    this.#failClosed = opts.failClosed ?? 'off';
+  }
+
+  /** A new authorizer sharing this one's compiled policies and schema, over other entities. */
+  withEntities(entities: EntitiesInput | EntityStore): Authorizer {
+    return new Authorizer({
+      policies: this.policySet,
+      schema: this.schema,
+      entities,
+      validateRequests: this.#validate,
+      failClosed: this.#failClosed,
+    });
+  }
+
+  /** Decide one request. Never throws. */
+  authorize(request: AuthorizationRequest): Decision {
+    let env: EvalEnv;
+    try {
+      env = this.#env(request);
+    } catch (e) {
+      return { decision: 'deny', reasons: [], errors: [], determining: [], failure: { message: messageOf(e) } };
+    }
+    const core = decide(this.policySet.policies, env, this.#failClosed);
+    return { ...core, determining: core.reasons.map((id) => describePolicy(this.policySet.get(id) as CompiledPolicy)) };
+  }
+
+  #env(request: AuthorizationRequest): EvalEnv {
+    const principal = toUid(request.principal, 'principal');
+    const action = toUid(request.action, 'action');
+    const resource = toUid(request.resource, 'resource');
+    const ctx = request.context;
+    const context = ctx instanceof CedarRecord ? ctx : loadContext(ctx ?? {}, this.schema, action);
+    if (this.#validate && this.schema !== undefined) validateRequest(this.schema, principal, action, resource, context);
+    return { principal, action, resource, context, entities: this.entities };
+  }
+}
+
+function describePolicy(p: CompiledPolicy): DeterminingPolicy {
+  return { id: p.id, effect: p.effect, annotations: p.annotations };
+}
+
+function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (e !== null && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+export { EntityUID };

@@ -1,0 +1,65 @@
+/**
+ * @module authorizer/decide
+ * Cedar's decision rules over a compiled policy set: default deny; a satisfied `forbid`
+ * overrides every `permit`; a policy whose evaluation errors is skipped and reported. The
+ * determining policies are the satisfied forbids when any, else the satisfied permits.
+ *
+ * Fail-closed (Mandate's option, off by default so results stay exactly Cedar's): an erroring
+ * `forbid` — every one, or those annotated `@failClosed` — denies as if it were satisfied.
+ */
+import type { EvalEnv } from '../compile/env.js';
+import type { CompiledPolicy } from '../compile/policy.js';
+import { EvaluationError } from '../values/errors.js';
+
+export interface AuthorizationError {
+  readonly policyId: string;
+  readonly message: string;
+}
+
+export interface DecisionCore {
+  readonly decision: 'allow' | 'deny';
+  /** Ids of the determining policies. */
+  readonly reasons: string[];
+  /** Policies whose evaluation errored (they were skipped). */
+  readonly errors: AuthorizationError[];
+}
+
+export type FailClosedMode = 'off' | 'annotated' | 'all';
+
+/** Annotation that makes one forbid fail closed when fail-closed mode is `annotated`. */
+export const FAIL_CLOSED_ANNOTATION = 'failClosed';
+
+function errorMessage(e: unknown): string {
+  if (e instanceof EvaluationError) return e.message;
+  // Not Cedar's: a defect or a resource limit. Still contained to this policy.
+  if (e instanceof RangeError) return `evaluation exceeded a limit: ${e.message}`;
+  return `internal error: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+export function decide(policies: Iterable<CompiledPolicy>, env: EvalEnv, failClosed: FailClosedMode = 'off'): DecisionCore {
+  let permits: string[] | undefined;
+  let forbids: string[] | undefined;
+  let errors: AuthorizationError[] | undefined;
+  for (const p of policies) {
+    let satisfied: boolean;
+    try {
+      satisfied = p.matchesScope(env) && p.satisfiesConditions(env);
+    } catch (e) {
+      (errors ??= []).push({ policyId: p.id, message: errorMessage(e) });
+      if (
+        p.effect === 'forbid' &&
+        (failClosed === 'all' || (failClosed === 'annotated' && Object.hasOwn(p.annotations, FAIL_CLOSED_ANNOTATION)))
+      ) {
+        (forbids ??= []).push(p.id);
+      }
+      continue;
+    }
+    if (satisfied) {
+      if (p.effect === 'forbid') (forbids ??= []).push(p.id);
+      else (permits ??= []).push(p.id);
+    }
+  }
+  if (forbids) return { decision: 'deny', reasons: forbids, errors: errors ?? [] };
+  if (permits) return { decision: 'allow', reasons: permits, errors: errors ?? [] };
+  return { decision: 'deny', reasons: [], errors: errors ?? [] };
+}

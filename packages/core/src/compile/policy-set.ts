@@ -1,0 +1,147 @@
+/**
+ * @module compile/policy-set
+ * A compiled policy set: every static and linked policy compiled to closures, templates
+ * kept as IR for linking, ids unique. Built from Cedar text or cedar-wasm's `PolicySet`
+ * shape (parsed by cedar-wasm), or from already-lowered IR (a bundle), without wasm.
+ */
+import { PolicyError } from '../errors.js';
+import { type ParsedPolicySet, type PolicySetInput, parsePolicySet } from '../frontend/parse.js';
+import type { PolicyIR, SlotName } from '../ir/nodes.js';
+import { lowerPolicy } from '../ir/lower.js';
+import { EntityUID } from '../values/value.js';
+import { type CompiledPolicy, compilePolicy } from './policy.js';
+
+export interface TemplateLinkInput {
+  readonly templateId: string;
+  readonly newId: string;
+  /** Slot (`?principal`, `?resource`) → entity uid, as `{type, id}` or `{__entity: {type, id}}`. */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export interface CompileOptions {
+  /**
+   * Use a policy's `@id("…")` annotation as its id (Mandate's main API may; Cedar's own
+   * numbering `policy0`, `policy1`, … is the default and what the compatible API uses).
+   */
+  readonly idAnnotation?: boolean;
+  /** Refuse what cedar-wasm's `isAuthorized` refuses (templates inside static policy text). */
+  readonly strictCedarWasm?: boolean;
+}
+
+function slotUid(v: unknown, where: string): EntityUID {
+  const e = v !== null && typeof v === 'object' && '__entity' in v ? (v as { __entity: unknown }).__entity : v;
+  if (e !== null && typeof e === 'object') {
+    const { type, id } = e as { type?: unknown; id?: unknown };
+    if (typeof type === 'string' && typeof id === 'string') return new EntityUID(type, id);
+  }
+  throw new PolicyError('link', `${where}: slot value must be an entity uid \`{ "type": …, "id": … }\``);
+}
+
+function slotsOf(template: PolicyIR, link: TemplateLinkInput): Map<SlotName, EntityUID> {
+  const wanted = new Set<SlotName>();
+  for (const c of [template.scope.principal, template.scope.resource]) {
+    if ((c.op === '==' || c.op === 'in') && 'slot' in c.target) wanted.add(c.target.slot);
+    if (c.op === 'is' && c.in !== undefined && 'slot' in c.in) wanted.add(c.in.slot);
+  }
+  const slots = new Map<SlotName, EntityUID>();
+  for (const [name, v] of Object.entries(link.values)) {
+    if (name !== '?principal' && name !== '?resource') {
+      throw new PolicyError('link', `link \`${link.newId}\`: unknown slot \`${name}\``, { policyId: link.newId });
+    }
+    if (!wanted.has(name)) {
+      throw new PolicyError('link', `link \`${link.newId}\`: template \`${template.id}\` has no slot \`${name}\``, {
+        policyId: link.newId,
+      });
+    }
+    slots.set(name, slotUid(v, `link \`${link.newId}\``));
+  }
+  for (const name of wanted) {
+    if (!slots.has(name)) {
+      throw new PolicyError('link', `link \`${link.newId}\`: missing a value for slot \`${name}\``, {
+        policyId: link.newId,
+      });
+    }
+  }
+  return slots;
+}
+
+export class PolicySet {
+  /** Static and linked policies, in the order given. */
+  readonly policies: readonly CompiledPolicy[];
+  /** Templates by id (not evaluated themselves; only their links are). */
+  readonly templates: ReadonlyMap<string, PolicyIR>;
+  /** IR of the static policies (what a bundle stores). */
+  readonly staticIR: readonly PolicyIR[];
+  readonly links: readonly TemplateLinkInput[];
+  readonly #byId: Map<string, CompiledPolicy>;
+
+  private constructor(staticIR: readonly PolicyIR[], templates: ReadonlyMap<string, PolicyIR>, links: readonly TemplateLinkInput[]) {
+    const ids = new Set<string>(templates.keys());
+    const policies: CompiledPolicy[] = [];
+    for (const ir of staticIR) {
+      if (ids.has(ir.id)) throw new PolicyError('duplicate-id', `duplicate template or policy id \`${ir.id}\``, { policyId: ir.id });
+      ids.add(ir.id);
+      policies.push(compilePolicy(ir));
+    }
+    for (const link of links) {
+      const t = templates.get(link.templateId);
+      if (t === undefined) {
+        throw new PolicyError('link', `link \`${link.newId}\`: no template with id \`${link.templateId}\``, {
+          policyId: link.newId,
+        });
+      }
+      if (ids.has(link.newId)) {
+        throw new PolicyError('duplicate-id', `duplicate template or policy id \`${link.newId}\``, { policyId: link.newId });
+      }
+      ids.add(link.newId);
+      policies.push(compilePolicy(t, { id: link.newId, slots: slotsOf(t, link) }));
+    }
+    this.policies = policies;
+    this.templates = templates;
+    this.staticIR = staticIR;
+    this.links = links;
+    this.#byId = new Map(policies.map((p) => [p.id, p]));
+  }
+
+  static readonly EMPTY = new PolicySet([], new Map(), []);
+
+  /** Parse (with cedar-wasm), lower and compile. Throws {@link PolicyError}. */
+  static compile(input: PolicySetInput, opts: CompileOptions = {}): PolicySet {
+    const parsed = parsePolicySet(input, { strictCedarWasm: opts.strictCedarWasm ?? false });
+    return PolicySet.fromParsed(parsed, opts);
+  }
+
+  static fromParsed(parsed: ParsedPolicySet, opts: CompileOptions = {}): PolicySet {
+    const statics: PolicyIR[] = [];
+    const templates = new Map<string, PolicyIR>();
+    for (const p of parsed.policies) {
+      let id = p.id;
+      const ann = (p.est as { annotations?: Record<string, unknown> }).annotations;
+      if (opts.idAnnotation && ann && Object.hasOwn(ann, 'id') && typeof ann.id === 'string') id = ann.id;
+      const ir = lowerPolicy(id, p.est, p.isTemplate);
+      if (p.isTemplate) {
+        if (templates.has(id)) throw new PolicyError('duplicate-id', `duplicate template or policy id \`${id}\``, { policyId: id });
+        templates.set(id, ir);
+      } else statics.push(ir);
+    }
+    return new PolicySet(statics, templates, parsed.links);
+  }
+
+  /** From IR already lowered (e.g. read from a bundle): no parsing, no wasm. */
+  static fromIR(staticIR: readonly PolicyIR[], templates: readonly PolicyIR[] = [], links: readonly TemplateLinkInput[] = []): PolicySet {
+    return new PolicySet(staticIR, new Map(templates.map((t) => [t.id, t])), links);
+  }
+
+  get(id: string): CompiledPolicy | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** A new set with one more template link. */
+  link(templateId: string, newId: string, values: Readonly<Record<string, unknown>>): PolicySet {
+    return new PolicySet(this.staticIR, this.templates, [...this.links, { templateId, newId, values }]);
+  }
+
+  get size(): number {
+    return this.policies.length;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * @module errors
+ * Typed errors thrown at compile and load time. `authorize()` never throws; everything that
+ * can go wrong before it (policy text, schema, entities) throws one of these, saying what and
+ * where, with the offending input in backticks as Cedar does.
+ */
+
+export interface SourceLocation {
+  /** Offset into the text given (policy set text or a single policy's text). */
+  readonly offset: number;
+  readonly length: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A policy that cannot be parsed, linked or validated. */
+export class PolicyError extends Error {
+  override readonly name = 'PolicyError';
+  /** `parse`, `link` (template links), `validation` or `duplicate-id`. */
+  readonly kind: 'parse' | 'link' | 'validation' | 'duplicate-id' | 'unsupported';
+  /** Id of the policy at fault, when one is known. */
+  readonly policyId: string | undefined;
+  readonly location: SourceLocation | undefined;
+  /** Every problem found (a validation failure usually lists several). */
+  readonly details: readonly string[];
+  constructor(
+    kind: PolicyError['kind'],
+    message: string,
+    opts: { policyId?: string; location?: SourceLocation; details?: readonly string[] } = {},
+  ) {
+    super(message);
+    this.kind = kind;
+    this.policyId = opts.policyId;
+    this.location = opts.location;
+    this.details = opts.details ?? [message];
+  }
+}

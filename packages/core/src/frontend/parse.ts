@@ -1,0 +1,202 @@
+/**
+ * @module frontend/parse
+ * Policy input → Cedar's JSON policy format (EST), through cedar-wasm's own parser, so that
+ * what is accepted and rejected is exactly Cedar's. Adds what the wasm API leaves out:
+ * policy ids in text order across static policies and templates, source locations of parse
+ * errors in the caller's text, and integer literals beyond 2^53 kept exact (as `bigint`).
+ */
+import type { DetailedError, PolicyJson, PolicySet as WasmPolicySet } from '@cedar-policy/cedar-wasm/nodejs';
+import { PolicyError, type SourceLocation } from '../errors.js';
+import { cedarWasm } from './cedar-wasm.js';
+import { lineColumn, type Statement, scanStatements } from './scan.js';
+
+/** A policy or template as parsed: its id, its EST and where it came from. */
+export interface ParsedPolicy {
+  readonly id: string;
+  readonly isTemplate: boolean;
+  /** Cedar's JSON policy form; integer literals beyond 2^53 are `bigint`. */
+  readonly est: PolicyJson;
+  /** Source text, when the policy came as text. */
+  readonly text?: string;
+  /** Offset of the policy in the policy-set text it came from. */
+  readonly offset?: number;
+}
+
+export interface ParsedLink {
+  readonly newId: string;
+  readonly templateId: string;
+  /** Slot name (`?principal`, `?resource`) → entity uid JSON. */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export interface ParsedPolicySet {
+  readonly policies: readonly ParsedPolicy[];
+  readonly links: readonly ParsedLink[];
+}
+
+/** The policy input forms accepted everywhere: text, or cedar-wasm's `PolicySet` shape. */
+export type PolicySetInput = string | WasmPolicySet;
+
+function describe(errors: readonly DetailedError[]): string {
+  return errors
+    .map((e) => {
+      const labels = (e.sourceLocations ?? []).map((l) => l.label).filter((l): l is string => !!l);
+      return labels.length ? `${e.message} (${labels.join('; ')})` : e.message;
+    })
+    .join('; ');
+}
+
+function locate(whole: string, base: number, errors: readonly DetailedError[]): SourceLocation | undefined {
+  const loc = errors[0]?.sourceLocations?.[0];
+  if (!loc) return undefined;
+  const offset = base + loc.start;
+  return { offset, length: loc.end - loc.start, ...lineColumn(whole, offset) };
+}
+
+/**
+ * Parse one statement (one policy or template) to EST. Integer literals that a JS number
+ * cannot hold are swapped for placeholders that can, the placeholder text is parsed, and the
+ * exact values are put back — so a literal is never rounded. The original text is parsed
+ * first so that Cedar's own checks (e.g. a literal beyond i64) still apply.
+ */
+function parseStatement(stmt: { text: string; isTemplate: boolean; unsafeIntegers: Statement['unsafeIntegers']; integerLiterals: ReadonlySet<string> }): { ok: true; est: PolicyJson } | { ok: false; errors: DetailedError[] } {
+  const wasm = cedarWasm();
+  const toJson = stmt.isTemplate ? wasm.templateToJson : wasm.policyToJson;
+  const first = toJson(stmt.text);
+  if (first.type !== 'success') return { ok: false, errors: first.errors };
+  if (stmt.unsafeIntegers.length === 0) return { ok: true, est: first.json };
+
+  // Placeholders: safe integers that no literal of this statement uses.
+  const exact = new Map<number, bigint>();
+  let next = 2 ** 52 + 7;
+  let text = '';
+  let cursor = 0;
+  for (const { offset, digits } of stmt.unsafeIntegers) {
+    while (stmt.integerLiterals.has(String(next))) next++;
+    exact.set(next, BigInt(digits));
+    text += stmt.text.slice(cursor, offset) + String(next);
+    cursor = offset + digits.length;
+    next++;
+  }
+  text += stmt.text.slice(cursor);
+  const second = toJson(text);
+  if (second.type !== 'success') return { ok: false, errors: second.errors };
+  return { ok: true, est: restoreIntegers(second.json, exact) as PolicyJson };
+}
+
+function restoreIntegers(node: unknown, exact: ReadonlyMap<number, bigint>): unknown {
+  if (typeof node === 'number') {
+    const pos = exact.get(node);
+    if (pos !== undefined) return pos;
+    const neg = exact.get(-node);
+    if (neg !== undefined) return -neg;
+    return node;
+  }
+  if (Array.isArray(node)) return node.map((x) => restoreIntegers(x, exact));
+  if (node !== null && typeof node === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      Object.defineProperty(out, k, { value: restoreIntegers(v, exact), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return node;
+}
+
+/** Parse policy-set text: ids `policy0`, `policy1`, … in text order, templates included. */
+export function parsePolicyText(text: string, opts: { allowTemplates?: boolean } = {}): ParsedPolicy[] {
+  const out: ParsedPolicy[] = [];
+  const statements = scanStatements(text);
+  for (let i = 0; i < statements.length; i++) {
+    const stmt = statements[i] as Statement;
+    const id = `policy${i}`;
+    const res = parseStatement(stmt);
+    if (!res.ok) {
+      const location = locate(text, stmt.start, res.errors);
+      const where = location ? ` at line ${location.line}, column ${location.column}` : '';
+      throw new PolicyError('parse', `failed to parse policy \`${id}\`${where}: ${describe(res.errors)}`, {
+        policyId: id,
+        ...(location ? { location } : {}),
+      });
+    }
+    if (stmt.isTemplate && opts.allowTemplates === false) {
+      throw new PolicyError('parse', 'static policy set includes a template', { policyId: id });
+    }
+    out.push({ id, isTemplate: stmt.isTemplate, est: res.est, text: stmt.text, offset: stmt.start });
+  }
+  return out;
+}
+
+function parseOne(id: string, input: unknown, asTemplate: boolean): ParsedPolicy {
+  if (typeof input === 'string') {
+    const stmts = scanStatements(input);
+    const stmt = stmts[0];
+    if (stmts.length !== 1 || stmt === undefined) {
+      throw new PolicyError('parse', `policy \`${id}\` must be exactly one policy, found ${stmts.length}`, { policyId: id });
+    }
+    if (stmt.isTemplate !== asTemplate) {
+      throw new PolicyError(
+        'parse',
+        asTemplate ? `template \`${id}\` has no slots` : `policy \`${id}\` is a template (it has slots); give it under \`templates\``,
+        { policyId: id },
+      );
+    }
+    const res = parseStatement(stmt);
+    if (!res.ok) {
+      const location = locate(input, stmt.start, res.errors);
+      throw new PolicyError('parse', `failed to parse policy \`${id}\`: ${describe(res.errors)}`, {
+        policyId: id,
+        ...(location ? { location } : {}),
+      });
+    }
+    return { id, isTemplate: asTemplate, est: res.est, text: input };
+  }
+  if (input !== null && typeof input === 'object') {
+    // Already EST: let Cedar check it by printing it back to text.
+    const wasm = cedarWasm();
+    const back = asTemplate ? wasm.templateToText(input as PolicyJson) : wasm.policyToText(input as PolicyJson);
+    if (back.type !== 'success') {
+      throw new PolicyError('parse', `invalid JSON policy \`${id}\`: ${describe(back.errors)}`, { policyId: id });
+    }
+    return { id, isTemplate: asTemplate, est: input as PolicyJson };
+  }
+  throw new PolicyError('parse', `policy \`${id}\` must be Cedar text or Cedar JSON, got ${typeof input}`, { policyId: id });
+}
+
+/**
+ * Parse any accepted policy input. With `strictCedarWasm`, inputs cedar-wasm's own
+ * `isAuthorized` refuses (templates inside `staticPolicies` text) are refused too.
+ */
+export function parsePolicySet(input: PolicySetInput, opts: { strictCedarWasm?: boolean } = {}): ParsedPolicySet {
+  if (typeof input === 'string') {
+    return { policies: parsePolicyText(input, { allowTemplates: !opts.strictCedarWasm }), links: [] };
+  }
+  if (input === null || typeof input !== 'object') {
+    throw new PolicyError('parse', `policies must be Cedar text or a PolicySet object, got ${input === null ? 'null' : typeof input}`);
+  }
+  const policies: ParsedPolicy[] = [];
+  const ids = new Set<string>();
+  const add = (p: ParsedPolicy) => {
+    if (ids.has(p.id)) throw new PolicyError('duplicate-id', `duplicate template or policy id \`${p.id}\``, { policyId: p.id });
+    ids.add(p.id);
+    policies.push(p);
+  };
+  const sp = input.staticPolicies;
+  if (typeof sp === 'string') {
+    for (const p of parsePolicyText(sp, { allowTemplates: !opts.strictCedarWasm })) add(p);
+  } else if (Array.isArray(sp)) {
+    sp.forEach((p, i) => add(parseOne(`policy${i}`, p, false)));
+  } else if (sp !== undefined && sp !== null) {
+    for (const [id, p] of Object.entries(sp)) add(parseOne(id, p, false));
+  }
+  for (const [id, t] of Object.entries(input.templates ?? {})) add(parseOne(id, t, true));
+  const links: ParsedLink[] = [];
+  for (const link of input.templateLinks ?? []) {
+    if (ids.has(link.newId)) {
+      throw new PolicyError('duplicate-id', `duplicate template or policy id \`${link.newId}\``, { policyId: link.newId });
+    }
+    ids.add(link.newId);
+    links.push({ newId: link.newId, templateId: link.templateId, values: link.values });
+  }
+  return { policies, links };
+}
