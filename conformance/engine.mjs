@@ -5,12 +5,11 @@
 // what ships. Compiled policy sets, schemas and entity stores are cached per test file (the
 // harness re-reads the same texts), which is how an application uses the Authorizer too.
 // Validation (`shouldValidate`) goes through Mandate's `validatePolicies` (Cedar's validator).
-import { Authorizer, EntityStore, PolicySet, validatePolicies } from '../packages/core/dist/index.js';
+import { Authorizer, PolicySet, validatePolicies } from '../packages/core/dist/index.js';
 
 export const name = 'mandate (Authorizer, compiled closures)';
 
 const policyCache = new Map();
-const schemaCache = new Map();
 const authorizerCache = new WeakMap(); // entities array → Map(policies+schema → Authorizer | Error)
 
 const cached = (map, key, make) => {
@@ -28,7 +27,10 @@ const cached = (map, key, make) => {
 
 function authorizerFor(policiesText, entitiesJson, schemaText) {
   let perEntities = authorizerCache.get(entitiesJson);
-  if (!perEntities) authorizerCache.set(entitiesJson, (perEntities = new Map()));
+  if (!perEntities) {
+    perEntities = new Map();
+    authorizerCache.set(entitiesJson, perEntities);
+  }
   return cached(perEntities, `${policiesText}\u0000${schemaText}`, () => {
     const policies = cached(policyCache, policiesText, () => PolicySet.compile(policiesText));
     return new Authorizer({ policies, schema: schemaText, entities: entitiesJson, validateRequests: true });
@@ -38,16 +40,23 @@ function authorizerFor(policiesText, entitiesJson, schemaText) {
 export function authorize(policiesText, entitiesJson, schemaText, request) {
   let authz = authorizerFor(policiesText, entitiesJson, schemaText);
   if (request.validateRequest === false) {
-    authz = new Authorizer({ policies: authz.policySet, schema: authz.schema, entities: authz.entities, validateRequests: false });
+    authz = new Authorizer({
+      policies: authz.policySet,
+      schema: authz.schema,
+      entities: authz.entities,
+      validateRequests: false,
+    });
   }
   const d = authz.authorize(request);
   if (d.failure) return { failure: d.failure.message };
-  return { decision: d.decision, reasons: d.reasons, errors: d.errors.map((e) => e.policyId), errorMessages: d.errors.map((e) => `${e.policyId}: ${e.message}`) };
+  return {
+    decision: d.decision,
+    reasons: d.reasons,
+    errors: d.errors.map((e) => e.policyId),
+    errorMessages: d.errors.map((e) => `${e.policyId}: ${e.message}`),
+  };
 }
 
 export function validate(policiesText, schemaText) {
   return { passed: validatePolicies(policiesText, schemaText).passed };
 }
-
-void EntityStore;
-void schemaCache;

@@ -21,12 +21,18 @@ export { clearIsAuthorizedCache, isAuthorized } from './authorizer/is-authorized
 // Policies
 export type { CompiledPolicy } from './compile/policy.js';
 export { type CompileOptions, PolicySet, type TemplateLinkInput } from './compile/policy-set.js';
+// Entities
+export {
+  EntityError,
+  type EntityInput,
+  EntityStore,
+  type EntityStoreOptions,
+  type StoredEntity,
+} from './entities/store.js';
 export { PolicyError, type SourceLocation } from './errors.js';
 export type { PolicySetInput } from './frontend/parse.js';
 export { assertValid, type ValidationIssue, type ValidationResult, validatePolicies } from './frontend/validate.js';
 export type { PolicyIR } from './ir/nodes.js';
-// Entities
-export { type EntityInput, EntityError, EntityStore, type EntityStoreOptions, type StoredEntity } from './entities/store.js';
 // Values
 export { EvaluationError, type EvaluationErrorKind } from './values/errors.js';
 export {

@@ -13,7 +13,17 @@ import { EntityStore } from '../entities/store.js';
 import type { PolicySetInput } from '../frontend/parse.js';
 import { CedarRecord, EntityUID } from '../values/value.js';
 import { type AuthorizationError, type DecisionCore, decide, type FailClosedMode } from './decide.js';
-import { type EntitiesInput, type EntityRefInput, type RequestSchema, loadContext, loadEntities, loadSchema, type SchemaInput, toUid, validateRequest } from './inputs.js';
+import {
+  type EntitiesInput,
+  type EntityRefInput,
+  loadContext,
+  loadEntities,
+  loadSchema,
+  type RequestSchema,
+  type SchemaInput,
+  toUid,
+  validateRequest,
+} from './inputs.js';
 
 export interface AuthorizerOptions {
   /** Cedar policy text, cedar-wasm's `PolicySet` shape, or an already compiled {@link PolicySet}. */

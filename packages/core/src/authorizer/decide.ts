@@ -36,30 +36,34 @@ function errorMessage(e: unknown): string {
   return `internal error: ${e instanceof Error ? e.message : String(e)}`;
 }
 
-export function decide(policies: Iterable<CompiledPolicy>, env: EvalEnv, failClosed: FailClosedMode = 'off'): DecisionCore {
-  let permits: string[] | undefined;
-  let forbids: string[] | undefined;
-  let errors: AuthorizationError[] | undefined;
+export function decide(
+  policies: Iterable<CompiledPolicy>,
+  env: EvalEnv,
+  failClosed: FailClosedMode = 'off',
+): DecisionCore {
+  const permits: string[] = [];
+  const forbids: string[] = [];
+  const errors: AuthorizationError[] = [];
   for (const p of policies) {
     let satisfied: boolean;
     try {
       satisfied = p.matchesScope(env) && p.satisfiesConditions(env);
     } catch (e) {
-      (errors ??= []).push({ policyId: p.id, message: errorMessage(e) });
+      errors.push({ policyId: p.id, message: errorMessage(e) });
       if (
         p.effect === 'forbid' &&
         (failClosed === 'all' || (failClosed === 'annotated' && Object.hasOwn(p.annotations, FAIL_CLOSED_ANNOTATION)))
       ) {
-        (forbids ??= []).push(p.id);
+        forbids.push(p.id);
       }
       continue;
     }
     if (satisfied) {
-      if (p.effect === 'forbid') (forbids ??= []).push(p.id);
-      else (permits ??= []).push(p.id);
+      if (p.effect === 'forbid') forbids.push(p.id);
+      else permits.push(p.id);
     }
   }
-  if (forbids) return { decision: 'deny', reasons: forbids, errors: errors ?? [] };
-  if (permits) return { decision: 'allow', reasons: permits, errors: errors ?? [] };
-  return { decision: 'deny', reasons: [], errors: errors ?? [] };
+  if (forbids.length > 0) return { decision: 'deny', reasons: forbids, errors };
+  if (permits.length > 0) return { decision: 'allow', reasons: permits, errors };
+  return { decision: 'deny', reasons: [], errors };
 }

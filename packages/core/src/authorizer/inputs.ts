@@ -7,7 +7,10 @@ import { EntityStore } from '../entities/store.js';
 import { constructExtensionValue } from '../extensions/index.js';
 import { CedarRecord, CedarSet, EntityUID, type Value } from '../values/value.js';
 
-export type EntityRefInput = EntityUID | { readonly type: string; readonly id: string } | { readonly __entity: { readonly type: string; readonly id: string } };
+export type EntityRefInput =
+  | EntityUID
+  | { readonly type: string; readonly id: string }
+  | { readonly __entity: { readonly type: string; readonly id: string } };
 export type EntitiesInput = readonly unknown[];
 export type SchemaInput = string | Record<string, unknown>;
 export interface RequestSchema {
@@ -20,7 +23,8 @@ export class InputError extends Error {
 
 export function toUid(x: unknown, where: string): EntityUID {
   if (x instanceof EntityUID) return x;
-  const e = x !== null && typeof x === 'object' && Object.hasOwn(x, '__entity') ? (x as { __entity: unknown }).__entity : x;
+  const e =
+    x !== null && typeof x === 'object' && Object.hasOwn(x, '__entity') ? (x as { __entity: unknown }).__entity : x;
   if (e !== null && typeof e === 'object') {
     const { type, id } = e as { type?: unknown; id?: unknown };
     if (typeof type === 'string' && typeof id === 'string') return new EntityUID(type, id);
@@ -47,7 +51,9 @@ function value(x: unknown, where: string): Value {
       const { fn, arg } = (x as { __extn: { fn: string; arg: string } }).__extn;
       return constructExtensionValue(fn, arg);
     }
-    return new CedarRecord(new Map(keys.map((k) => [k, value((x as Record<string, unknown>)[k], `${where}.${k}`)] as const)));
+    return new CedarRecord(
+      new Map(keys.map((k) => [k, value((x as Record<string, unknown>)[k], `${where}.${k}`)] as const)),
+    );
   }
   throw new InputError(`${where}: unsupported value \`${String(x)}\``);
 }
@@ -59,11 +65,21 @@ export function loadSchema(_s: SchemaInput | RequestSchema): RequestSchema {
 export function loadEntities(json: EntitiesInput, _schema: RequestSchema | undefined): EntityStore {
   return EntityStore.from(
     json.map((raw, i) => {
-      const e = raw as { uid: unknown; attrs?: Record<string, unknown>; parents?: unknown[]; tags?: Record<string, unknown> };
+      const e = raw as {
+        uid: unknown;
+        attrs?: Record<string, unknown>;
+        parents?: unknown[];
+        tags?: Record<string, unknown>;
+      };
       const uid = toUid(e.uid, `entities[${i}].uid`);
       const attrs = value(e.attrs ?? {}, `${uid.key}.attrs`) as CedarRecord;
       const tags = value(e.tags ?? {}, `${uid.key}.tags`) as CedarRecord;
-      return { uid, attrs: attrs.map, parents: (e.parents ?? []).map((p, j) => toUid(p, `${uid.key}.parents[${j}]`)), tags: tags.map };
+      return {
+        uid,
+        attrs: attrs.map,
+        parents: (e.parents ?? []).map((p, j) => toUid(p, `${uid.key}.parents[${j}]`)),
+        tags: tags.map,
+      };
     }),
   );
 }
@@ -74,4 +90,10 @@ export function loadContext(json: unknown, _schema: RequestSchema | undefined, _
   return v;
 }
 
-export function validateRequest(_s: RequestSchema, _p: EntityUID, _a: EntityUID, _r: EntityUID, _c: CedarRecord): void {}
+export function validateRequest(
+  _s: RequestSchema,
+  _p: EntityUID,
+  _a: EntityUID,
+  _r: EntityUID,
+  _c: CedarRecord,
+): void {}

@@ -6,8 +6,8 @@
  */
 import { PolicyError } from '../errors.js';
 import { type ParsedPolicySet, type PolicySetInput, parsePolicySet } from '../frontend/parse.js';
-import type { PolicyIR, SlotName } from '../ir/nodes.js';
 import { lowerPolicy } from '../ir/lower.js';
+import type { PolicyIR, SlotName } from '../ir/nodes.js';
 import { EntityUID } from '../values/value.js';
 import { type CompiledPolicy, compilePolicy } from './policy.js';
 
@@ -75,11 +75,16 @@ export class PolicySet {
   readonly links: readonly TemplateLinkInput[];
   readonly #byId: Map<string, CompiledPolicy>;
 
-  private constructor(staticIR: readonly PolicyIR[], templates: ReadonlyMap<string, PolicyIR>, links: readonly TemplateLinkInput[]) {
+  private constructor(
+    staticIR: readonly PolicyIR[],
+    templates: ReadonlyMap<string, PolicyIR>,
+    links: readonly TemplateLinkInput[],
+  ) {
     const ids = new Set<string>(templates.keys());
     const policies: CompiledPolicy[] = [];
     for (const ir of staticIR) {
-      if (ids.has(ir.id)) throw new PolicyError('duplicate-id', `duplicate template or policy id \`${ir.id}\``, { policyId: ir.id });
+      if (ids.has(ir.id))
+        throw new PolicyError('duplicate-id', `duplicate template or policy id \`${ir.id}\``, { policyId: ir.id });
       ids.add(ir.id);
       policies.push(compilePolicy(ir));
     }
@@ -91,7 +96,9 @@ export class PolicySet {
         });
       }
       if (ids.has(link.newId)) {
-        throw new PolicyError('duplicate-id', `duplicate template or policy id \`${link.newId}\``, { policyId: link.newId });
+        throw new PolicyError('duplicate-id', `duplicate template or policy id \`${link.newId}\``, {
+          policyId: link.newId,
+        });
       }
       ids.add(link.newId);
       policies.push(compilePolicy(t, { id: link.newId, slots: slotsOf(t, link) }));
@@ -120,7 +127,8 @@ export class PolicySet {
       if (opts.idAnnotation && ann && Object.hasOwn(ann, 'id') && typeof ann.id === 'string') id = ann.id;
       const ir = lowerPolicy(id, p.est, p.isTemplate);
       if (p.isTemplate) {
-        if (templates.has(id)) throw new PolicyError('duplicate-id', `duplicate template or policy id \`${id}\``, { policyId: id });
+        if (templates.has(id))
+          throw new PolicyError('duplicate-id', `duplicate template or policy id \`${id}\``, { policyId: id });
         templates.set(id, ir);
       } else statics.push(ir);
     }
@@ -128,7 +136,11 @@ export class PolicySet {
   }
 
   /** From IR already lowered (e.g. read from a bundle): no parsing, no wasm. */
-  static fromIR(staticIR: readonly PolicyIR[], templates: readonly PolicyIR[] = [], links: readonly TemplateLinkInput[] = []): PolicySet {
+  static fromIR(
+    staticIR: readonly PolicyIR[],
+    templates: readonly PolicyIR[] = [],
+    links: readonly TemplateLinkInput[] = [],
+  ): PolicySet {
     return new PolicySet(staticIR, new Map(templates.map((t) => [t.id, t])), links);
   }
 

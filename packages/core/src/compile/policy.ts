@@ -5,7 +5,15 @@
  * exactly what a static one does.
  */
 import { PolicyError } from '../errors.js';
-import type { ActionConstraint, HeadConstraint, Node, PolicyIR, PolicyScope, ScopeTarget, SlotName } from '../ir/nodes.js';
+import type {
+  ActionConstraint,
+  HeadConstraint,
+  Node,
+  PolicyIR,
+  PolicyScope,
+  ScopeTarget,
+  SlotName,
+} from '../ir/nodes.js';
 import { EntityUID } from '../values/value.js';
 import type { EvalEnv } from './env.js';
 import { compileExpression } from './expression.js';
@@ -31,7 +39,8 @@ type Slots = ReadonlyMap<SlotName, EntityUID>;
 function fillTarget(t: ScopeTarget, slots: Slots, id: string): ScopeTarget {
   if ('uid' in t) return t;
   const uid = slots.get(t.slot);
-  if (uid === undefined) throw new PolicyError('link', `policy \`${id}\`: slot \`${t.slot}\` has no value`, { policyId: id });
+  if (uid === undefined)
+    throw new PolicyError('link', `policy \`${id}\`: slot \`${t.slot}\` has no value`, { policyId: id });
   return { uid };
 }
 
@@ -135,10 +144,7 @@ function actionMatcher(c: ActionConstraint): (env: EvalEnv) => boolean {
  * Compile a static policy, or link and compile a template (`slots` gives the slot values;
  * `linkId` the linked policy's id).
  */
-export function compilePolicy(
-  ir: PolicyIR,
-  link?: { readonly id: string; readonly slots: Slots },
-): CompiledPolicy {
+export function compilePolicy(ir: PolicyIR, link?: { readonly id: string; readonly slots: Slots }): CompiledPolicy {
   const id = link?.id ?? ir.id;
   const slots: Slots = link?.slots ?? new Map();
   const scope: PolicyScope = {

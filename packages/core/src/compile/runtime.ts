@@ -50,7 +50,10 @@ export function asSet(v: Value): CedarSet {
 
 function checked(op: string, a: bigint, b: bigint, r: bigint): bigint {
   if (r < I64_MIN || r > I64_MAX) {
-    throw new EvaluationError('overflow', `integer overflow while attempting to ${op} the values \`${a}\` and \`${b}\``);
+    throw new EvaluationError(
+      'overflow',
+      `integer overflow while attempting to ${op} the values \`${a}\` and \`${b}\``,
+    );
   }
   return r;
 }

@@ -106,7 +106,8 @@ export class EntityStore {
   with(upserts: Iterable<EntityInput>, removals: Iterable<EntityUID> = []): EntityStore {
     const changed = new Map<string, EntityInput>();
     for (const e of upserts) {
-      if (changed.has(e.uid.key)) throw new EntityError('duplicate', `duplicate entity entry \`${e.uid.key}\``, e.uid.key);
+      if (changed.has(e.uid.key))
+        throw new EntityError('duplicate', `duplicate entity entry \`${e.uid.key}\``, e.uid.key);
       changed.set(e.uid.key, e);
     }
     const removed = new Set<string>();
@@ -116,9 +117,9 @@ export class EntityStore {
     const children = new Map<string, string[]>();
     for (const [k, e] of this.#entities) {
       for (const p of e.parents) {
-        let list = children.get(p.key);
-        if (list === undefined) children.set(p.key, (list = []));
-        list.push(k);
+        const list = children.get(p.key);
+        if (list === undefined) children.set(p.key, [k]);
+        else list.push(k);
       }
     }
     const stack = [...affected];

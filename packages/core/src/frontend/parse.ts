@@ -59,7 +59,12 @@ function locate(whole: string, base: number, errors: readonly DetailedError[]): 
  * exact values are put back — so a literal is never rounded. The original text is parsed
  * first so that Cedar's own checks (e.g. a literal beyond i64) still apply.
  */
-function parseStatement(stmt: { text: string; isTemplate: boolean; unsafeIntegers: Statement['unsafeIntegers']; integerLiterals: ReadonlySet<string> }): { ok: true; est: PolicyJson } | { ok: false; errors: DetailedError[] } {
+function parseStatement(stmt: {
+  text: string;
+  isTemplate: boolean;
+  unsafeIntegers: Statement['unsafeIntegers'];
+  integerLiterals: ReadonlySet<string>;
+}): { ok: true; est: PolicyJson } | { ok: false; errors: DetailedError[] } {
   const wasm = cedarWasm();
   const toJson = stmt.isTemplate ? wasm.templateToJson : wasm.policyToJson;
   const first = toJson(stmt.text);
@@ -96,7 +101,12 @@ function restoreIntegers(node: unknown, exact: ReadonlyMap<number, bigint>): unk
   if (node !== null && typeof node === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node)) {
-      Object.defineProperty(out, k, { value: restoreIntegers(v, exact), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: restoreIntegers(v, exact),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -132,12 +142,16 @@ function parseOne(id: string, input: unknown, asTemplate: boolean): ParsedPolicy
     const stmts = scanStatements(input);
     const stmt = stmts[0];
     if (stmts.length !== 1 || stmt === undefined) {
-      throw new PolicyError('parse', `policy \`${id}\` must be exactly one policy, found ${stmts.length}`, { policyId: id });
+      throw new PolicyError('parse', `policy \`${id}\` must be exactly one policy, found ${stmts.length}`, {
+        policyId: id,
+      });
     }
     if (stmt.isTemplate !== asTemplate) {
       throw new PolicyError(
         'parse',
-        asTemplate ? `template \`${id}\` has no slots` : `policy \`${id}\` is a template (it has slots); give it under \`templates\``,
+        asTemplate
+          ? `template \`${id}\` has no slots`
+          : `policy \`${id}\` is a template (it has slots); give it under \`templates\``,
         { policyId: id },
       );
     }
@@ -160,7 +174,9 @@ function parseOne(id: string, input: unknown, asTemplate: boolean): ParsedPolicy
     }
     return { id, isTemplate: asTemplate, est: input as PolicyJson };
   }
-  throw new PolicyError('parse', `policy \`${id}\` must be Cedar text or Cedar JSON, got ${typeof input}`, { policyId: id });
+  throw new PolicyError('parse', `policy \`${id}\` must be Cedar text or Cedar JSON, got ${typeof input}`, {
+    policyId: id,
+  });
 }
 
 /**
@@ -172,12 +188,16 @@ export function parsePolicySet(input: PolicySetInput, opts: { strictCedarWasm?: 
     return { policies: parsePolicyText(input, { allowTemplates: !opts.strictCedarWasm }), links: [] };
   }
   if (input === null || typeof input !== 'object') {
-    throw new PolicyError('parse', `policies must be Cedar text or a PolicySet object, got ${input === null ? 'null' : typeof input}`);
+    throw new PolicyError(
+      'parse',
+      `policies must be Cedar text or a PolicySet object, got ${input === null ? 'null' : typeof input}`,
+    );
   }
   const policies: ParsedPolicy[] = [];
   const ids = new Set<string>();
   const add = (p: ParsedPolicy) => {
-    if (ids.has(p.id)) throw new PolicyError('duplicate-id', `duplicate template or policy id \`${p.id}\``, { policyId: p.id });
+    if (ids.has(p.id))
+      throw new PolicyError('duplicate-id', `duplicate template or policy id \`${p.id}\``, { policyId: p.id });
     ids.add(p.id);
     policies.push(p);
   };
@@ -185,7 +205,7 @@ export function parsePolicySet(input: PolicySetInput, opts: { strictCedarWasm?: 
   if (typeof sp === 'string') {
     for (const p of parsePolicyText(sp, { allowTemplates: !opts.strictCedarWasm })) add(p);
   } else if (Array.isArray(sp)) {
-    sp.forEach((p, i) => add(parseOne(`policy${i}`, p, false)));
+    for (const [i, p] of sp.entries()) add(parseOne(`policy${i}`, p, false));
   } else if (sp !== undefined && sp !== null) {
     for (const [id, p] of Object.entries(sp)) add(parseOne(id, p, false));
   }
@@ -193,7 +213,9 @@ export function parsePolicySet(input: PolicySetInput, opts: { strictCedarWasm?: 
   const links: ParsedLink[] = [];
   for (const link of input.templateLinks ?? []) {
     if (ids.has(link.newId)) {
-      throw new PolicyError('duplicate-id', `duplicate template or policy id \`${link.newId}\``, { policyId: link.newId });
+      throw new PolicyError('duplicate-id', `duplicate template or policy id \`${link.newId}\``, {
+        policyId: link.newId,
+      });
     }
     ids.add(link.newId);
     links.push({ newId: link.newId, templateId: link.templateId, values: link.values });

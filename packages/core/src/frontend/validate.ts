@@ -19,7 +19,8 @@ export interface ValidationResult {
   readonly warnings: readonly ValidationIssue[];
 }
 
-const detail = (e: { message: string; help?: string | null }): string => (e.help ? `${e.message} (${e.help})` : e.message);
+const detail = (e: { message: string; help?: string | null }): string =>
+  e.help ? `${e.message} (${e.help})` : e.message;
 
 /**
  * Validate policies (text or cedar-wasm `PolicySet`) against a schema (text or JSON) in

@@ -12,7 +12,16 @@ import { PolicyError } from '../errors.js';
 import { constructExtensionValue, EXTENSION_FUNCTIONS } from '../extensions/index.js';
 import { EvaluationError } from '../values/errors.js';
 import { CedarRecord, CedarSet, EntityUID, type Value } from '../values/value.js';
-import type { ActionConstraint, HeadConstraint, LikePattern, Node, PolicyIR, ScopeTarget, SlotName, Var } from './nodes.js';
+import type {
+  ActionConstraint,
+  HeadConstraint,
+  LikePattern,
+  Node,
+  PolicyIR,
+  ScopeTarget,
+  SlotName,
+  Var,
+} from './nodes.js';
 
 /** Deepest expression nesting the compiler accepts (Cedar's parser stops far earlier in practice). */
 export const MAX_EXPRESSION_DEPTH = 1000;
@@ -265,7 +274,11 @@ export function lowerPolicy(id: string, est: PolicyJson, isTemplate: boolean): P
     effect,
     annotations,
     isTemplate,
-    scope: { principal: l.head(own(raw, 'principal')), action: l.action(own(raw, 'action')), resource: l.head(own(raw, 'resource')) },
+    scope: {
+      principal: l.head(own(raw, 'principal')),
+      action: l.action(own(raw, 'action')),
+      resource: l.head(own(raw, 'resource')),
+    },
     conditions: conditions.map((c: Json) => {
       if (!isObj(c) || (own(c, 'kind') !== 'when' && own(c, 'kind') !== 'unless')) return l.fail('malformed condition');
       return { kind: own(c, 'kind') as 'when' | 'unless', body: l.expr(own(c, 'body'), 0) };

@@ -75,6 +75,7 @@ export abstract class ExtensionValue {
 export class CedarSet {
   readonly items: readonly Value[];
   #index: Map<string, Value> | undefined;
+  #key: string | undefined;
   private constructor(items: readonly Value[], index: Map<string, Value> | undefined) {
     this.items = items;
     this.#index = index;
@@ -111,13 +112,40 @@ export class CedarSet {
   keys(): IterableIterator<string> {
     return this.index().keys();
   }
+  /** Canonical key (see {@link valueKey}), computed once. */
+  canonicalKey(): string {
+    if (this.#key === undefined) this.#key = `S${lengthPrefixed([...this.keys()].sort())}`;
+    return this.#key;
+  }
+}
+
+/**
+ * Join strings so that the result is unambiguous without escaping: each part is prefixed by
+ * its length. (Escaping nested keys, e.g. with JSON.stringify, doubles their size at every
+ * level of nesting — exponential in depth.)
+ */
+function lengthPrefixed(parts: readonly string[]): string {
+  let out = `${parts.length}[`;
+  for (const p of parts) out += `${p.length}:${p}`;
+  return `${out}]`;
 }
 
 /** A Cedar record: string keys (any string, including `__proto__`) to values. */
 export class CedarRecord {
   readonly map: ReadonlyMap<string, Value>;
+  #key: string | undefined;
   constructor(map: ReadonlyMap<string, Value>) {
     this.map = map;
+  }
+  /** Canonical key (see {@link valueKey}), computed once. */
+  canonicalKey(): string {
+    if (this.#key === undefined) {
+      const names = [...this.map.keys()].sort();
+      const parts: string[] = [];
+      for (const n of names) parts.push(n, valueKey(this.map.get(n) as Value));
+      this.#key = `R${lengthPrefixed(parts)}`;
+    }
+    return this.#key;
   }
   static readonly EMPTY = new CedarRecord(new Map());
   static fromEntries(entries: Iterable<readonly [string, Value]>): CedarRecord {
@@ -161,14 +189,7 @@ export function valueKey(v: Value): string {
       return `s${v}`;
   }
   if (v instanceof EntityUID) return `e${v.key}`;
-  if (v instanceof CedarSet) {
-    const keys = [...v.keys()].sort();
-    return `S${JSON.stringify(keys)}`;
-  }
-  if (v instanceof CedarRecord) {
-    const entries = [...v.map].map(([k, x]) => [k, valueKey(x)]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return `R${JSON.stringify(entries)}`;
-  }
+  if (v instanceof CedarSet || v instanceof CedarRecord) return v.canonicalKey();
   return `x${v.extension}:${v.canonicalKey()}`;
 }
 
