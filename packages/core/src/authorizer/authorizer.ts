@@ -107,7 +107,7 @@ export class Authorizer {
     } catch (e) {
       return { decision: 'deny', reasons: [], errors: [], determining: [], failure: { message: messageOf(e) } };
     }
-    const core = decide(this.policySet.policies, env, this.#failClosed);
+    const core = decide(this.policySet.candidates(env), env, this.#failClosed);
     return { ...core, determining: core.reasons.map((id) => describePolicy(this.policySet.get(id) as CompiledPolicy)) };
   }
 

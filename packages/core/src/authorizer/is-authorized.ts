@@ -105,7 +105,8 @@ export function isAuthorized(call: AuthorizationCall): AuthorizationAnswer {
     if (schema !== undefined && (call.validateRequest ?? true)) {
       validateRequest(schema, principal, action, resource, context);
     }
-    const d = decide(ps.value.policies, { principal, action, resource, context, entities });
+    const env = { principal, action, resource, context, entities };
+    const d = decide(ps.value.candidates(env), env);
     return {
       type: 'success',
       response: {

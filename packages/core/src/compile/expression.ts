@@ -157,6 +157,13 @@ function compileExt(fnName: string, argNodes: readonly Node[]): Evaluator {
     };
   }
   const args = argNodes.map(compileExpression);
+  if (args.length !== fn.arity) {
+    const message = `wrong number of arguments to \`${fnName}\`: expected ${fn.arity}, got ${args.length}`;
+    return (env) => {
+      for (const a of args) a(env); // arguments are evaluated first, and may error first
+      throw new EvaluationError('extension', message);
+    };
+  }
   if (args.length === 1) {
     const [a] = args as [Evaluator];
     return (env) => fn.call([a(env)]);

@@ -9,7 +9,9 @@ import { type ParsedPolicySet, type PolicySetInput, parsePolicySet } from '../fr
 import { lowerPolicy } from '../ir/lower.js';
 import type { PolicyIR, SlotName } from '../ir/nodes.js';
 import { EntityUID } from '../values/value.js';
+import type { EvalEnv } from './env.js';
 import { type CompiledPolicy, compilePolicy } from './policy.js';
+import { ScopeIndex } from './scope-index.js';
 
 export interface TemplateLinkInput {
   readonly templateId: string;
@@ -74,6 +76,7 @@ export class PolicySet {
   readonly staticIR: readonly PolicyIR[];
   readonly links: readonly TemplateLinkInput[];
   readonly #byId: Map<string, CompiledPolicy>;
+  #index: ScopeIndex | undefined;
 
   private constructor(
     staticIR: readonly PolicyIR[],
@@ -142,6 +145,12 @@ export class PolicySet {
     links: readonly TemplateLinkInput[] = [],
   ): PolicySet {
     return new PolicySet(staticIR, new Map(templates.map((t) => [t.id, t])), links);
+  }
+
+  /** The policies whose scope may match this request (see {@link ScopeIndex}), in order. */
+  candidates(env: EvalEnv): readonly CompiledPolicy[] {
+    this.#index ??= new ScopeIndex(this.policies);
+    return this.#index.candidates(env);
   }
 
   get(id: string): CompiledPolicy | undefined {

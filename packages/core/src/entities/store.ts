@@ -9,7 +9,7 @@
  * `__proto__` are plain data. Stores are immutable: {@link EntityStore.with} returns a new
  * version that shares every entity whose ancestry did not change.
  */
-import { CedarRecord, type EntityUID, type Value } from '../values/value.js';
+import { CedarRecord, type EntityUID, type Value, valueEquals } from '../values/value.js';
 
 /** One entity as given: attributes, direct parents and tags, already parsed to values. */
 export interface EntityInput {
@@ -68,10 +68,7 @@ export class EntityStore {
   /** Build a store; throws {@link EntityError} on duplicate uids or cycles. */
   static from(inputs: Iterable<EntityInput>, opts: EntityStoreOptions = {}): EntityStore {
     const raw = new Map<string, EntityInput>();
-    for (const e of inputs) {
-      if (raw.has(e.uid.key)) throw new EntityError('duplicate', `duplicate entity entry \`${e.uid.key}\``, e.uid.key);
-      raw.set(e.uid.key, e);
-    }
+    for (const e of inputs) addUnique(raw, e);
     const maxDepth = opts.maxHierarchyDepth ?? 10_000;
     return new EntityStore(closeAncestors(raw, new Map(), maxDepth), maxDepth);
   }
@@ -141,6 +138,41 @@ export class EntityStore {
     for (const [k, e] of changed) redo.set(k, e);
     return new EntityStore(closeAncestors(redo, kept, this.#maxDepth), this.#maxDepth);
   }
+}
+
+/**
+ * Add an entity, refusing a second entry for the same uid unless it is identical (same
+ * attributes and tags by value, same parents as a set), which Cedar accepts.
+ */
+function addUnique(into: Map<string, EntityInput>, e: EntityInput): void {
+  const prev = into.get(e.uid.key);
+  if (prev === undefined) into.set(e.uid.key, e);
+  else if (!sameEntity(prev, e)) {
+    throw new EntityError('duplicate', `duplicate entity entry \`${e.uid.key}\``, e.uid.key);
+  }
+}
+
+const mapOf = (m: ReadonlyMap<string, Value> | CedarRecord | undefined): ReadonlyMap<string, Value> =>
+  m === undefined ? NO_TAGS : m instanceof CedarRecord ? m.map : m;
+
+function sameValues(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string, Value>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (w === undefined || !valueEquals(v, w)) return false;
+  }
+  return true;
+}
+
+function sameEntity(a: EntityInput, b: EntityInput): boolean {
+  const pa = new Set(a.parents.map((p) => p.key));
+  const pb = new Set(b.parents.map((p) => p.key));
+  return (
+    pa.size === pb.size &&
+    [...pa].every((k) => pb.has(k)) &&
+    sameValues(mapOf(a.attrs), mapOf(b.attrs)) &&
+    sameValues(mapOf(a.tags), mapOf(b.tags))
+  );
 }
 
 /**

@@ -187,9 +187,8 @@ class Lowering {
       default: {
         const fn = EXTENSION_FUNCTIONS.get(key);
         if (fn === undefined || !Array.isArray(body)) return this.fail(`unknown function or operator \`${key}\``);
-        if (body.length !== fn.arity) {
-          return this.fail(`\`${key}\` takes ${fn.arity} argument(s), got ${body.length}`);
-        }
+        // A wrong argument count parses in Cedar and errors when evaluated; the compiler
+        // keeps it for the closure to raise.
         return { k: 'ext', fn: key, args: body.map((y) => this.expr(y, d)) };
       }
     }
