@@ -10,7 +10,7 @@
  */
 import type { AuthorizationAnswer, AuthorizationCall, DetailedError } from '@cedar-policy/cedar-wasm/nodejs';
 import { PolicySet } from '../compile/policy-set.js';
-import { cedarWasm } from '../frontend/cedar-wasm.js';
+import { withCedarWasm } from '../frontend/cedar-wasm.js';
 import { decide } from './decide.js';
 import { loadContext, loadEntities, loadSchema, type RequestSchema, toUid, validateRequest } from './inputs.js';
 
@@ -58,7 +58,7 @@ function compiledPolicies(policies: AuthorizationCall['policies']): Cached<Polic
   let hit = policyCache.get(key);
   if (hit === undefined) {
     // Cedar's own parser decides what is accepted, with Cedar's own messages.
-    const check = cedarWasm().checkParsePolicySet(policies);
+    const check = withCedarWasm((w) => w.checkParsePolicySet(policies));
     if (check.type !== 'success') hit = { ok: false, errors: check.errors };
     else {
       try {

@@ -158,7 +158,7 @@ function compileExt(fnName: string, argNodes: readonly Node[]): Evaluator {
   }
   const args = argNodes.map(compileExpression);
   if (args.length !== fn.arity) {
-    const message = `wrong number of arguments to \`${fnName}\`: expected ${fn.arity}, got ${args.length}`;
+    const message = `wrong number of arguments provided to extension function \`${fnName}\`: expected ${fn.arity}, got ${args.length}`;
     return (env) => {
       for (const a of args) a(env); // arguments are evaluated first, and may error first
       throw new EvaluationError('extension', message);

@@ -4,7 +4,7 @@
  * no implicit conversions, checked 64-bit arithmetic, errors for missing entities and
  * attributes. Each throws an {@link EvaluationError} where Cedar's evaluator errors.
  */
-import { compareExtension } from '../extensions/index.js';
+import { compareExtension, orderingTypeError } from '../extensions/index.js';
 import { EvaluationError, typeError } from '../values/errors.js';
 import {
   CedarRecord,
@@ -38,8 +38,10 @@ export function asString(v: Value): string {
   return v;
 }
 
+const ANY_ENTITY = '(entity of type `any_entity_type`)';
+
 export function asEntity(v: Value): EntityUID {
-  if (!(v instanceof EntityUID)) throw expected('entity', v);
+  if (!(v instanceof EntityUID)) throw expected(ANY_ENTITY, v);
   return v;
 }
 
@@ -75,7 +77,8 @@ export const mul = (a: Value, b: Value): bigint => {
 };
 export const neg = (a: Value): bigint => {
   const x = asLong(a);
-  if (x === I64_MIN) throw new EvaluationError('overflow', `integer overflow while attempting to negate \`${x}\``);
+  if (x === I64_MIN)
+    throw new EvaluationError('overflow', `integer overflow while attempting to negate the value \`${x}\``);
   return -x;
 };
 
@@ -89,7 +92,7 @@ export function compare(a: Value, b: Value): number {
     const c = compareExtension(a, b);
     if (c !== undefined) return c;
   }
-  throw typeError(`type error: cannot compare ${typeOfValue(a)} with ${typeOfValue(b)}`);
+  throw orderingTypeError(a, b);
 }
 
 /** Cedar's `in`: entity in entity (reflexive, transitive) or entity in a set of entities. */
@@ -100,12 +103,12 @@ export function isIn(env: EvalEnv, a: Value, b: Value): boolean {
     // Every element must be an entity, even after a match (Cedar type-checks the whole set).
     let found = false;
     for (const x of b.items) {
-      if (!(x instanceof EntityUID)) throw expected('entity', x);
+      if (!(x instanceof EntityUID)) throw expected(ANY_ENTITY, x);
       if (!found && env.entities.isIn(lhs, x)) found = true;
     }
     return found;
   }
-  throw typeError(`type error: expected entity or set, got ${typeOfValue(b)}`);
+  throw typeError(`type error: expected one of [set, ${ANY_ENTITY}], got ${typeOfValue(b)}`);
 }
 
 export function contains(a: Value, b: Value): boolean {
@@ -144,7 +147,7 @@ export function getAttr(env: EvalEnv, v: Value, attr: string): Value {
     }
     return x;
   }
-  throw typeError(`type error: expected entity or record, got ${typeOfValue(v)}`);
+  throw typeError(`type error: expected one of [record, ${ANY_ENTITY}], got ${typeOfValue(v)}`);
 }
 
 /** `e has attr`: false (not an error) for an entity that does not exist. */
@@ -154,7 +157,7 @@ export function hasAttr(env: EvalEnv, v: Value, attr: string): boolean {
     const e = env.entities.get(v.key);
     return e !== undefined && e.attrs.map.has(attr);
   }
-  throw typeError(`type error: expected entity or record, got ${typeOfValue(v)}`);
+  throw typeError(`type error: expected one of [record, ${ANY_ENTITY}], got ${typeOfValue(v)}`);
 }
 
 export function getTag(env: EvalEnv, v: Value, tag: Value): Value {

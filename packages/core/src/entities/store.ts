@@ -26,6 +26,8 @@ export interface StoredEntity {
   readonly parents: readonly EntityUID[];
   /** Keys (`Type::"id"`) of every transitive ancestor, the entity itself excluded. */
   readonly ancestors: ReadonlySet<string>;
+  /** Length of the longest parent chain above the entity (0 for an entity with no parents). */
+  readonly depth: number;
   readonly tags: ReadonlyMap<string, Value>;
 }
 
@@ -45,9 +47,15 @@ const NO_TAGS: ReadonlyMap<string, Value> = new Map();
 const NO_ANCESTORS: ReadonlySet<string> = new Set();
 
 export interface EntityStoreOptions {
-  /** Longest parent chain accepted (default 10,000); deeper is an {@link EntityError} `limit`. */
+  /**
+   * Longest parent chain accepted (default {@link DEFAULT_MAX_HIERARCHY_DEPTH}); deeper is an
+   * {@link EntityError} of kind `limit`. Ancestor sets are precomputed so that `in` is O(1);
+   * their total size grows with the square of a chain's length, which this bounds.
+   */
   readonly maxHierarchyDepth?: number;
 }
+
+export const DEFAULT_MAX_HIERARCHY_DEPTH = 2_000;
 
 let versionCounter = 0;
 
@@ -63,13 +71,13 @@ export class EntityStore {
     this.version = ++versionCounter;
   }
 
-  static readonly EMPTY: EntityStore = new EntityStore(new Map(), 10_000);
+  static readonly EMPTY: EntityStore = new EntityStore(new Map(), DEFAULT_MAX_HIERARCHY_DEPTH);
 
   /** Build a store; throws {@link EntityError} on duplicate uids or cycles. */
   static from(inputs: Iterable<EntityInput>, opts: EntityStoreOptions = {}): EntityStore {
     const raw = new Map<string, EntityInput>();
     for (const e of inputs) addUnique(raw, e);
-    const maxDepth = opts.maxHierarchyDepth ?? 10_000;
+    const maxDepth = opts.maxHierarchyDepth ?? DEFAULT_MAX_HIERARCHY_DEPTH;
     return new EntityStore(closeAncestors(raw, new Map(), maxDepth), maxDepth);
   }
 
@@ -189,17 +197,25 @@ function closeAncestors(
   const onPath = new Set<string>();
   const finish = (e: EntityInput): StoredEntity => {
     let ancestors: Set<string> | undefined;
+    let depth = 0;
     for (const p of e.parents) {
       ancestors ??= new Set();
       ancestors.add(p.key);
       const pe = out.get(p.key);
       if (pe) for (const a of pe.ancestors) ancestors.add(a);
+      // A parent that is not an entity is a root: one level above.
+      const d = pe ? pe.depth + 1 : 1;
+      if (d > depth) depth = d;
+    }
+    if (depth > maxDepth) {
+      throw new EntityError('limit', `entity hierarchy deeper than ${maxDepth} at \`${e.uid.key}\``, e.uid.key);
     }
     const stored: StoredEntity = {
       uid: e.uid,
       attrs: e.attrs instanceof CedarRecord ? e.attrs : new CedarRecord(e.attrs),
       parents: e.parents,
       ancestors: ancestors ?? NO_ANCESTORS,
+      depth,
       tags: e.tags && e.tags.size > 0 ? e.tags : NO_TAGS,
     };
     out.set(e.uid.key, stored);

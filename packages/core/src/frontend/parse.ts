@@ -7,8 +7,15 @@
  */
 import type { DetailedError, PolicyJson, PolicySet as WasmPolicySet } from '@cedar-policy/cedar-wasm/nodejs';
 import { PolicyError, type SourceLocation } from '../errors.js';
-import { cedarWasm } from './cedar-wasm.js';
-import { lineColumn, type Statement, scanStatements } from './scan.js';
+import { CedarWasmTrap, withCedarWasm } from './cedar-wasm.js';
+import { lineColumn, type Statement, scanStatements, utf8OffsetToIndex } from './scan.js';
+
+/**
+ * Deepest bracket nesting handed to Cedar's parser. cedar-wasm's recursive-descent parser
+ * overflows the wasm stack at around 200 nested parentheses; past this bound a policy is
+ * refused with a clear error instead.
+ */
+export const MAX_PARSE_NESTING = 128;
 
 /** A policy or template as parsed: its id, its EST and where it came from. */
 export interface ParsedPolicy {
@@ -37,6 +44,8 @@ export interface ParsedPolicySet {
 /** The policy input forms accepted everywhere: text, or cedar-wasm's `PolicySet` shape. */
 export type PolicySetInput = string | WasmPolicySet;
 
+const problem = (message: string): DetailedError => ({ message, help: null, code: null, url: null, severity: null });
+
 function describe(errors: readonly DetailedError[]): string {
   return errors
     .map((e) => {
@@ -46,11 +55,19 @@ function describe(errors: readonly DetailedError[]): string {
     .join('; ');
 }
 
-function locate(whole: string, base: number, errors: readonly DetailedError[]): SourceLocation | undefined {
+/** Where the first error points, in `whole`; `stmt` is the text cedar-wasm saw, at `base`. */
+function locate(
+  whole: string,
+  base: number,
+  stmt: string,
+  errors: readonly DetailedError[],
+): SourceLocation | undefined {
   const loc = errors[0]?.sourceLocations?.[0];
   if (!loc) return undefined;
-  const offset = base + loc.start;
-  return { offset, length: loc.end - loc.start, ...lineColumn(whole, offset) };
+  const start = utf8OffsetToIndex(stmt, loc.start);
+  const end = utf8OffsetToIndex(stmt, loc.end);
+  const offset = base + start;
+  return { offset, length: end - start, ...lineColumn(whole, offset) };
 }
 
 /**
@@ -59,14 +76,22 @@ function locate(whole: string, base: number, errors: readonly DetailedError[]): 
  * exact values are put back — so a literal is never rounded. The original text is parsed
  * first so that Cedar's own checks (e.g. a literal beyond i64) still apply.
  */
-function parseStatement(stmt: {
-  text: string;
-  isTemplate: boolean;
-  unsafeIntegers: Statement['unsafeIntegers'];
-  integerLiterals: ReadonlySet<string>;
-}): { ok: true; est: PolicyJson } | { ok: false; errors: DetailedError[] } {
-  const wasm = cedarWasm();
-  const toJson = stmt.isTemplate ? wasm.templateToJson : wasm.policyToJson;
+function parseStatement(stmt: Statement): { ok: true; est: PolicyJson } | { ok: false; errors: DetailedError[] } {
+  if (stmt.maxNesting > MAX_PARSE_NESTING) {
+    const msg = `policy is nested ${stmt.maxNesting} brackets deep; the limit is ${MAX_PARSE_NESTING}`;
+    return { ok: false, errors: [problem(msg)] };
+  }
+  const toJson = (text: string) => {
+    try {
+      return withCedarWasm((w) => (stmt.isTemplate ? w.templateToJson(text) : w.policyToJson(text)));
+    } catch (e) {
+      if (!(e instanceof CedarWasmTrap)) throw e;
+      return {
+        type: 'failure' as const,
+        errors: [problem(`policy is too deeply nested for Cedar's parser (${e.message})`)],
+      };
+    }
+  };
   const first = toJson(stmt.text);
   if (first.type !== 'success') return { ok: false, errors: first.errors };
   if (stmt.unsafeIntegers.length === 0) return { ok: true, est: first.json };
@@ -122,7 +147,7 @@ export function parsePolicyText(text: string, opts: { allowTemplates?: boolean }
     const id = `policy${i}`;
     const res = parseStatement(stmt);
     if (!res.ok) {
-      const location = locate(text, stmt.start, res.errors);
+      const location = locate(text, stmt.start, stmt.text, res.errors);
       const where = location ? ` at line ${location.line}, column ${location.column}` : '';
       throw new PolicyError('parse', `failed to parse policy \`${id}\`${where}: ${describe(res.errors)}`, {
         policyId: id,
@@ -157,7 +182,7 @@ function parseOne(id: string, input: unknown, asTemplate: boolean): ParsedPolicy
     }
     const res = parseStatement(stmt);
     if (!res.ok) {
-      const location = locate(input, stmt.start, res.errors);
+      const location = locate(input, stmt.start, stmt.text, res.errors);
       throw new PolicyError('parse', `failed to parse policy \`${id}\`: ${describe(res.errors)}`, {
         policyId: id,
         ...(location ? { location } : {}),
@@ -167,8 +192,9 @@ function parseOne(id: string, input: unknown, asTemplate: boolean): ParsedPolicy
   }
   if (input !== null && typeof input === 'object') {
     // Already EST: let Cedar check it by printing it back to text.
-    const wasm = cedarWasm();
-    const back = asTemplate ? wasm.templateToText(input as PolicyJson) : wasm.policyToText(input as PolicyJson);
+    const back = withCedarWasm((w) =>
+      asTemplate ? w.templateToText(input as PolicyJson) : w.policyToText(input as PolicyJson),
+    );
     if (back.type !== 'success') {
       throw new PolicyError('parse', `invalid JSON policy \`${id}\`: ${describe(back.errors)}`, { policyId: id });
     }

@@ -22,6 +22,8 @@ export interface Statement {
   readonly unsafeIntegers: readonly { readonly offset: number; readonly digits: string }[];
   /** Every integer literal's digits (used to choose placeholders that cannot collide). */
   readonly integerLiterals: ReadonlySet<string>;
+  /** Deepest nesting of `(`, `[` and `{` in the statement. */
+  readonly maxNesting: number;
 }
 
 const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -45,6 +47,8 @@ export function scanStatements(text: string): Statement[] {
   let isTemplate = false;
   let unsafe: { offset: number; digits: string }[] = [];
   let literals = new Set<string>();
+  let nesting = 0;
+  let maxNesting = 0;
   const flush = (end: number) => {
     if (start >= 0) {
       const body = text.slice(start, end);
@@ -54,12 +58,15 @@ export function scanStatements(text: string): Statement[] {
         isTemplate,
         unsafeIntegers: unsafe.map((u) => ({ offset: u.offset - start, digits: u.digits })),
         integerLiterals: literals,
+        maxNesting,
       });
     }
     start = -1;
     isTemplate = false;
     unsafe = [];
     literals = new Set();
+    nesting = 0;
+    maxNesting = 0;
   };
   let i = 0;
   const n = text.length;
@@ -108,6 +115,10 @@ export function scanStatements(text: string): Statement[] {
       i++;
       continue;
     }
+    if (c === 40 || c === 91 || c === 123) {
+      nesting++;
+      if (nesting > maxNesting) maxNesting = nesting;
+    } else if (c === 41 || c === 93 || c === 125) nesting--;
     if (c === 59) {
       i++;
       flush(i);
@@ -117,6 +128,21 @@ export function scanStatements(text: string): Statement[] {
   }
   flush(n);
   return out;
+}
+
+/**
+ * cedar-wasm reports positions as UTF-8 byte offsets; JS strings index UTF-16 code units.
+ * Convert a byte offset into `text` to a string index.
+ */
+export function utf8OffsetToIndex(text: string, byteOffset: number): number {
+  let bytes = 0;
+  let i = 0;
+  while (i < text.length && bytes < byteOffset) {
+    const c = text.codePointAt(i) as number;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    i += c >= 0x10000 ? 2 : 1;
+  }
+  return i;
 }
 
 /** Line and column (1-based) of an offset, for error messages. */

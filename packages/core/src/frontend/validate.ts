@@ -5,7 +5,7 @@
  */
 import type { PolicySet as WasmPolicySet, Schema as WasmSchema } from '@cedar-policy/cedar-wasm/nodejs';
 import { PolicyError } from '../errors.js';
-import { cedarWasm } from './cedar-wasm.js';
+import { withCedarWasm } from './cedar-wasm.js';
 
 export interface ValidationIssue {
   readonly policyId: string;
@@ -27,11 +27,13 @@ const detail = (e: { message: string; help?: string | null }): string =>
  * strict mode. Throws {@link PolicyError} when the policies or the schema do not parse.
  */
 export function validatePolicies(policies: string | WasmPolicySet, schema: WasmSchema): ValidationResult {
-  const ans = cedarWasm().validate({
-    schema,
-    policies: typeof policies === 'string' ? { staticPolicies: policies } : policies,
-    validationSettings: { mode: 'strict' },
-  });
+  const ans = withCedarWasm((w) =>
+    w.validate({
+      schema,
+      policies: typeof policies === 'string' ? { staticPolicies: policies } : policies,
+      validationSettings: { mode: 'strict' },
+    }),
+  );
   if (ans.type !== 'success') {
     const msg = ans.errors.map(detail).join('; ');
     throw new PolicyError('parse', `cannot validate: ${msg}`, { details: ans.errors.map(detail) });

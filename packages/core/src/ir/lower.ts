@@ -23,7 +23,11 @@ import type {
   Var,
 } from './nodes.js';
 
-/** Deepest expression nesting the compiler accepts (Cedar's parser stops far earlier in practice). */
+/**
+ * Deepest expression nesting the compiler accepts. Cedar's parser takes deeper `||`/`&&` chains
+ * (cedar-wasm's evaluator overflows its stack at a few hundred); beyond this bound the policy is
+ * refused with a clear error rather than risking the JS stack at decision time.
+ */
 export const MAX_EXPRESSION_DEPTH = 1000;
 
 type Json = unknown;

@@ -160,7 +160,7 @@ describe('decimal', () => {
       expect(() => Decimal.parse(`${'9'.repeat(2_000_000)}.0`)).toThrow();
       expect(() => Decimal.parse(`${'0'.repeat(2_000_000)}1.0`)).not.toThrow();
       expect(() => Decimal.parse(`1.${'0'.repeat(2_000_000)}`)).toThrow();
-      expect(performance.now() - t).toBeLessThan(1000);
+      expect(performance.now() - t).toBeLessThan(5000);
     });
   });
 

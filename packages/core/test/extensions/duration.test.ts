@@ -175,7 +175,7 @@ describe('duration', () => {
       expect(() => Duration.parse(`${'9'.repeat(2_000_000)}ms`)).toThrow();
       expect(Duration.parse(`${'0'.repeat(2_000_000)}1ms`).ms).toBe(1n);
       expect(() => Duration.parse('1d'.repeat(500_000))).toThrow();
-      expect(performance.now() - t).toBeLessThan(1000);
+      expect(performance.now() - t).toBeLessThan(5000);
     });
   });
 

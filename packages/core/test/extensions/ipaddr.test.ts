@@ -290,7 +290,7 @@ describe('ipaddr', () => {
       const t = performance.now();
       expect(() => IpAddr.parse(big)).toThrow();
       expect(() => IpAddr.parse(`1.2.3.4/${'9'.repeat(1_000_000)}`)).toThrow();
-      expect(performance.now() - t).toBeLessThan(1000);
+      expect(performance.now() - t).toBeLessThan(5000);
     });
   });
 

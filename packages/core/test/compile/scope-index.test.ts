@@ -1,0 +1,140 @@
+/**
+ * @module test/compile/scope-index
+ * The scope index may only skip policies whose scope cannot match: for random policy sets and
+ * requests, the candidates contain every policy whose scope matches, once each, in policy-set
+ * order — so a decision over the candidates equals the decision over every policy.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/authorizer/decide.js';
+import type { EvalEnv } from '../../src/compile/env.js';
+import { PolicySet } from '../../src/compile/policy-set.js';
+import { ScopeIndex } from '../../src/compile/scope-index.js';
+import { EntityStore } from '../../src/entities/store.js';
+import { CedarRecord, EntityUID } from '../../src/values/value.js';
+
+const u = (type: string, id: string) => new EntityUID(type, id);
+
+const store = EntityStore.from([
+  { uid: u('User', 'alice'), attrs: new Map(), parents: [u('Group', 'eng')] },
+  { uid: u('User', 'bob'), attrs: new Map(), parents: [u('Group', 'eng'), u('Group', 'ops')] },
+  { uid: u('Group', 'eng'), attrs: new Map(), parents: [u('Group', 'all')] },
+  { uid: u('Group', 'ops'), attrs: new Map(), parents: [u('Group', 'all')] },
+  { uid: u('Action', 'read'), attrs: new Map(), parents: [u('Action', 'ro'), u('Action', 'any')] },
+  { uid: u('Action', 'write'), attrs: new Map(), parents: [u('Action', 'any')] },
+  { uid: u('File', 'a'), attrs: new Map(), parents: [u('Folder', 'd')] },
+]);
+
+const PRINCIPAL_SCOPES = [
+  'principal',
+  'principal == User::"alice"',
+  'principal == User::"ghost"',
+  'principal in Group::"eng"',
+  'principal in Group::"all"',
+  'principal in User::"bob"',
+  'principal is User',
+  'principal is Group',
+  'principal is User in Group::"ops"',
+];
+const ACTION_SCOPES = [
+  'action',
+  'action == Action::"read"',
+  'action in Action::"any"',
+  'action in [Action::"ro", Action::"any"]',
+  'action in [Action::"write", Action::"read", Action::"ro"]',
+];
+const RESOURCE_SCOPES = [
+  'resource',
+  'resource == File::"a"',
+  'resource in Folder::"d"',
+  'resource is File',
+  'resource is Folder in Folder::"d"',
+];
+const CONDITIONS = ['', ' when { true }', ' when { false }', ' when { principal.nope }', ' unless { context.missing }'];
+
+const policyText = fc
+  .tuple(
+    fc.constantFrom('permit', 'forbid'),
+    fc.constantFrom(...PRINCIPAL_SCOPES),
+    fc.constantFrom(...ACTION_SCOPES),
+    fc.constantFrom(...RESOURCE_SCOPES),
+    fc.constantFrom(...CONDITIONS),
+  )
+  .map(([e, p, a, r, c]) => `${e}(${p}, ${a}, ${r})${c};`);
+
+const request = fc.record({
+  principal: fc.constantFrom(u('User', 'alice'), u('User', 'bob'), u('User', 'ghost'), u('Group', 'eng')),
+  action: fc.constantFrom(u('Action', 'read'), u('Action', 'write'), u('Action', 'ro'), u('Action', 'other')),
+  resource: fc.constantFrom(u('File', 'a'), u('File', 'b'), u('Folder', 'd')),
+});
+
+// Compiling through cedar-wasm is the slow part: compile each distinct policy text once.
+const compiled = new Map<string, PolicySet>();
+function compile(texts: readonly string[]): PolicySet {
+  const text = texts.join('\n');
+  let ps = compiled.get(text);
+  if (ps === undefined) {
+    ps = PolicySet.compile(text);
+    compiled.set(text, ps);
+  }
+  return ps;
+}
+
+describe('ScopeIndex', () => {
+  it('returns every policy whose scope matches, once, in order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(policyText, { minLength: 1, maxLength: 12 }),
+        fc.array(request, { minLength: 1, maxLength: 8 }),
+        (texts, reqs) => {
+          const ps = compile(texts);
+          const index = new ScopeIndex(ps.policies);
+          for (const r of reqs) {
+            const env: EvalEnv = { ...r, context: CedarRecord.EMPTY, entities: store };
+            const candidates = index.candidates(env);
+            const positions = candidates.map((p) => ps.policies.indexOf(p));
+            expect(positions).toEqual([...new Set(positions)].sort((x, y) => x - y));
+            for (const p of ps.policies) if (p.matchesScope(env)) expect(candidates).toContain(p);
+            expect(decide(candidates, env)).toEqual(decide(ps.policies, env));
+            expect(ps.candidates(env)).toEqual(candidates);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('skips policies anchored elsewhere', () => {
+    const ps = PolicySet.compile(
+      [
+        'permit(principal == User::"alice", action, resource);',
+        'permit(principal, action == Action::"write", resource);',
+        'permit(principal, action, resource == File::"b");',
+        'permit(principal is Group, action, resource);',
+        'permit(principal, action, resource);',
+      ].join('\n'),
+    );
+    const env: EvalEnv = {
+      principal: u('User', 'bob'),
+      action: u('Action', 'read'),
+      resource: u('File', 'a'),
+      context: CedarRecord.EMPTY,
+      entities: store,
+    };
+    expect(ps.candidates(env).map((p) => p.id)).toEqual(['policy4']);
+  });
+
+  it('finds a policy anchored on an action once even when several listed actions match', () => {
+    const ps = PolicySet.compile(
+      'permit(principal, action in [Action::"read", Action::"ro", Action::"any"], resource);',
+    );
+    const env: EvalEnv = {
+      principal: u('User', 'bob'),
+      action: u('Action', 'read'),
+      resource: u('File', 'a'),
+      context: CedarRecord.EMPTY,
+      entities: store,
+    };
+    expect(ps.candidates(env).map((p) => p.id)).toEqual(['policy0']);
+  });
+});
