@@ -124,7 +124,9 @@ describe('integer literals are kept exact', () => {
     expect(Object.getOwnPropertyDescriptor(p.est.annotations, '__proto__')?.value).toBe('a');
     const has = (p.est.conditions[0] as { body: { has: { left: { Record: Record<string, unknown> } } } }).body.has;
     expect(Object.keys(has.left.Record)).toEqual(['__proto__', 'constructor']);
-    expect(Object.getOwnPropertyDescriptor(has.left.Record, '__proto__')?.value).toEqual({ Value: 9223372036854775807n });
+    expect(Object.getOwnPropertyDescriptor(has.left.Record, '__proto__')?.value).toEqual({
+      Value: 9223372036854775807n,
+    });
   });
 
   it('keeps literals exact in templates too', () => {
