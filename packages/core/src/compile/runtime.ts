@@ -155,7 +155,7 @@ export function hasAttr(env: EvalEnv, v: Value, attr: string): boolean {
   if (v instanceof CedarRecord) return v.map.has(attr);
   if (v instanceof EntityUID) {
     const e = env.entities.get(v.key);
-    return e?.attrs.map.has(attr);
+    return e !== undefined && e.attrs.map.has(attr);
   }
   throw typeError(`type error: expected one of [record, ${ANY_ENTITY}], got ${typeOfValue(v)}`);
 }
@@ -174,7 +174,7 @@ export function hasTag(env: EvalEnv, v: Value, tag: Value): boolean {
   const uid = asEntity(v);
   const key = asString(tag);
   const e = env.entities.get(uid.key);
-  return e?.tags.has(key);
+  return e !== undefined && e.tags.has(key);
 }
 
 export { valueEquals, valueToCedar };

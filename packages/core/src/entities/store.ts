@@ -97,7 +97,7 @@ export class EntityStore {
   isIn(a: EntityUID, b: EntityUID): boolean {
     if (a.key === b.key) return true;
     const e = this.#entities.get(a.key);
-    return e?.ancestors.has(b.key);
+    return e !== undefined && e.ancestors.has(b.key);
   }
 
   entities(): IterableIterator<StoredEntity> {

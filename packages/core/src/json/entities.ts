@@ -1,0 +1,360 @@
+/**
+ * @module json/entities
+ * Cedar's entities JSON (`[{uid, attrs, parents, tags}]`) → {@link ParsedEntity} records,
+ * with the checks Cedar applies when it loads entities, established against cedar-wasm 4.13:
+ *
+ * - Shape: `uid`, `attrs` and `parents` are required, `tags` optional; other keys are
+ *   ignored. (Like serde, Cedar also reads an entity written as an array
+ *   `[uid, attrs, parents, tags?]`; so does this parser.) `uid` and `parents` take any entity
+ *   reference form (`{type, id}` or `__entity`).
+ * - Duplicates: the same uid twice is accepted when both entries are the same entity (equal
+ *   attributes and tags by Cedar equality, the same parents as a set) and kept once;
+ *   otherwise "duplicate entity entry".
+ * - Without a schema, attribute and tag values are read as schemaless Cedar JSON.
+ * - With a schema, for every entity whose type is not an action type: the type must be
+ *   declared; an enumerated type's id must be one of its ids; attributes are read with their
+ *   declared types (undeclared ones refused, required ones must be present) and must conform;
+ *   every parent's type must be in the type's `memberOfTypes` (parents of enumerated types
+ *   must have valid ids); tags need a declared tag type and must conform to it.
+ * - With a schema, an action entity (type `Action` or `NS::Action`) in the data must be a
+ *   declared action and be exactly the schema's: no attributes, no tags, and — once the
+ *   hierarchy given in the data is followed transitively — the same groups as the schema.
+ *   Every declared action's entity is added to the output (Cedar adds them), with its
+ *   transitive groups as parents.
+ *
+ * Not done here: the ancestor closure and the cycle check, which the entity store does.
+ */
+import type { Schema } from '../schema/schema.js';
+import type { EntityTypeDef } from '../schema/types.js';
+import { type EntityUID, type Value, valueEquals } from '../values/value.js';
+import { checkConforms, checkEnumId } from './conform.js';
+import { readEntityRef } from './entity-ref.js';
+import { child, type Path } from './errors.js';
+import { type LimitOptions, maxDepthOf } from './limits.js';
+import { isActionTypeName } from './names.js';
+import type { ParsedEntity } from './parsed-entity.js';
+import { checkString, definedKeys, isPlainObject, type JsonObject, jsonKind, own } from './raw.js';
+import { fail, type Site, site } from './site.js';
+import { parseTypedAt } from './typed.js';
+import { parseValueAt } from './value.js';
+
+export interface ParseEntitiesOptions extends LimitOptions {
+  /** Parse against this schema (typed values, conformance, action entities). */
+  readonly schema?: Schema | undefined;
+}
+
+/** Depth of an entity's `attrs`/`tags` object within the entities document. */
+const ATTRS_DEPTH = 3;
+
+const EMPTY: ReadonlyMap<string, Value> = new Map();
+
+/** Parse an entities document. Throws {@link InputError}; returns every entity once. */
+export function parseEntities(json: unknown, opts: ParseEntitiesOptions = {}): ParsedEntity[] {
+  const maxDepth = maxDepthOf(opts);
+  const schema = opts.schema;
+  const top = site('', undefined, maxDepth);
+  if (!Array.isArray(json))
+    throw fail('json', top, undefined, `invalid type: ${jsonKind(json)}, expected an array of entities`);
+  const byKey = new Map<string, ParsedEntity>();
+  const indexOf = new Map<string, number>();
+  for (let i = 0; i < json.length; i++) {
+    const e = parseEntity(json[i], child(undefined, i), schema, maxDepth);
+    const seen = byKey.get(e.uid.key);
+    if (seen === undefined) {
+      byKey.set(e.uid.key, e);
+      indexOf.set(e.uid.key, i);
+    } else if (!sameEntity(seen, e)) {
+      throw fail(
+        'duplicate',
+        site('', e.uid.key, maxDepth),
+        child(undefined, i),
+        `duplicate entity entry \`${e.uid.key}\``,
+      );
+    }
+  }
+  if (schema === undefined) return [...byKey.values()];
+  for (const e of byKey.values()) {
+    if (isActionTypeName(e.uid.type)) {
+      checkActionEntity(
+        e,
+        byKey,
+        schema,
+        site('', e.uid.key, maxDepth),
+        child(undefined, indexOf.get(e.uid.key) as number),
+      );
+    }
+  }
+  const out = [...byKey.values()];
+  for (const a of schema.actionEntities()) if (!byKey.has(a.uid.key)) out.push(a);
+  return out;
+}
+
+interface EntityParts {
+  readonly uid: unknown;
+  readonly attrs: unknown;
+  readonly parents: unknown;
+  readonly tags: unknown;
+}
+
+function partsOf(item: unknown, at: Site, path: Path): EntityParts {
+  if (isPlainObject(item)) {
+    for (const field of ['uid', 'attrs', 'parents'] as const) {
+      if (own(item, field) === undefined) throw fail('json', at, path, `missing field \`${field}\``);
+    }
+    return { uid: own(item, 'uid'), attrs: own(item, 'attrs'), parents: own(item, 'parents'), tags: own(item, 'tags') };
+  }
+  if (Array.isArray(item)) {
+    // serde reads a struct from a sequence of its fields, in order; Cedar inherits that.
+    if (item.length < 3 || item.length > 4) {
+      throw fail(
+        'json',
+        at,
+        path,
+        `invalid length ${item.length}, expected an entity \`{ "uid", "attrs", "parents", "tags" }\``,
+      );
+    }
+    return { uid: item[0], attrs: item[1], parents: item[2], tags: item[3] };
+  }
+  throw fail(
+    'json',
+    at,
+    path,
+    `invalid type: ${jsonKind(item)}, expected an entity \`{ "uid", "attrs", "parents", "tags" }\``,
+  );
+}
+
+function objectField(v: unknown, name: string, at: Site, path: Path): JsonObject {
+  if (!isPlainObject(v)) throw fail('json', at, path, `invalid type: ${jsonKind(v)}, expected a map for \`${name}\``);
+  return v;
+}
+
+function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxDepth: number): ParsedEntity {
+  const parts = partsOf(item, site('', undefined, maxDepth), path);
+  const uidKey: PathKey = Array.isArray(item) ? 0 : 'uid';
+  const uid = readEntityRef(
+    parts.uid,
+    site('in uid field of <unknown entity>', undefined, maxDepth),
+    child(path, uidKey),
+  );
+  const key = uid.key;
+  const entityAt = site('', key, maxDepth);
+  const attrsPath = child(path, Array.isArray(item) ? 1 : 'attrs');
+  const parentsPath = child(path, Array.isArray(item) ? 2 : 'parents');
+  const tagsPath = child(path, Array.isArray(item) ? 3 : 'tags');
+  const attrsJson = objectField(parts.attrs, 'attrs', entityAt, attrsPath);
+  const tagsJson = parts.tags === undefined ? undefined : objectField(parts.tags, 'tags', entityAt, tagsPath);
+  if (!Array.isArray(parts.parents)) {
+    throw fail(
+      'json',
+      entityAt,
+      parentsPath,
+      `invalid type: ${jsonKind(parts.parents)}, expected an array for \`parents\``,
+    );
+  }
+  const parentsAt = site(`in parents field of \`${key}\``, key, maxDepth);
+  const parentMap = new Map<string, EntityUID>();
+  parts.parents.forEach((p, i) => {
+    const u = readEntityRef(p, parentsAt, child(parentsPath, i));
+    parentMap.set(u.key, u);
+  });
+  const parents = [...parentMap.values()];
+
+  const def = schema === undefined || isActionTypeName(uid.type) ? undefined : schema.entityType(uid.type);
+  if (schema !== undefined && def === undefined && !isActionTypeName(uid.type)) {
+    throw fail(
+      'schema',
+      entityAt,
+      child(path, uidKey),
+      `entity \`${key}\` has type \`${uid.type}\` which is not declared in the schema`,
+    );
+  }
+  if (schema === undefined || def === undefined) {
+    // Schemaless, or an action entity (compared with the schema's once all are read).
+    return {
+      uid,
+      attrs: readMap(attrsJson, (k) => site(`in attribute \`${k}\` on \`${key}\``, key, maxDepth), attrsPath),
+      parents,
+      tags:
+        tagsJson === undefined
+          ? EMPTY
+          : readMap(tagsJson, (k) => site(`in tag \`${k}\` on \`${key}\``, key, maxDepth), tagsPath),
+    };
+  }
+  checkEnumId(uid, schema, entityAt, child(path, uidKey));
+  const attrs = readTypedAttrs(attrsJson, def, schema, key, maxDepth, attrsPath);
+  for (let i = 0; i < parents.length; i++)
+    checkParent(parents[i] as EntityUID, def, schema, parentsAt, entityAt, child(parentsPath, i));
+  const tags = tagsJson === undefined ? EMPTY : readTypedTags(tagsJson, def, schema, key, maxDepth, tagsPath);
+  return { uid, attrs, parents, tags };
+}
+
+type PathKey = string | number;
+
+function readMap(json: JsonObject, siteFor: (k: string) => Site, path: Path): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const k of definedKeys(json)) {
+    const at = siteFor(k);
+    checkString(k, at, path);
+    out.set(k, parseValueAt(json[k], at, child(path, k), ATTRS_DEPTH));
+  }
+  return out;
+}
+
+function readTypedAttrs(
+  json: JsonObject,
+  def: EntityTypeDef,
+  schema: Schema,
+  key: string,
+  maxDepth: number,
+  path: Path,
+): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const k of definedKeys(json)) {
+    const at = site(`in attribute \`${k}\` on \`${key}\``, key, maxDepth);
+    checkString(k, at, path);
+    const attr = def.shape.attributes.get(k);
+    if (attr === undefined) {
+      throw fail(
+        'schema',
+        site('', key, maxDepth),
+        child(path, k),
+        `attribute \`${k}\` on \`${key}\` should not exist according to the schema`,
+      );
+    }
+    const v = parseTypedAt(json[k], attr.type, at, child(path, k), ATTRS_DEPTH);
+    checkConforms(v, attr.type, schema, at, child(path, k));
+    out.set(k, v);
+  }
+  for (const [name, attr] of def.shape.attributes) {
+    if (attr.required && !out.has(name)) {
+      throw fail(
+        'schema',
+        site('', key, maxDepth),
+        path,
+        `expected entity \`${key}\` to have attribute \`${name}\`, but it does not`,
+      );
+    }
+  }
+  return out;
+}
+
+function readTypedTags(
+  json: JsonObject,
+  def: EntityTypeDef,
+  schema: Schema,
+  key: string,
+  maxDepth: number,
+  path: Path,
+): Map<string, Value> {
+  const out = new Map<string, Value>();
+  const tagType = def.tags;
+  for (const k of definedKeys(json)) {
+    const at = site(`in tag \`${k}\` on \`${key}\``, key, maxDepth);
+    checkString(k, at, path);
+    if (tagType === undefined) {
+      throw fail(
+        'schema',
+        site('', key, maxDepth),
+        child(path, k),
+        `found a tag \`${k}\` on \`${key}\`, but no tags should exist on \`${key}\` according to the schema`,
+      );
+    }
+    const v = parseTypedAt(json[k], tagType, at, child(path, k), ATTRS_DEPTH);
+    checkConforms(v, tagType, schema, at, child(path, k));
+    out.set(k, v);
+  }
+  return out;
+}
+
+function checkParent(
+  p: EntityUID,
+  def: EntityTypeDef,
+  schema: Schema,
+  parentsAt: Site,
+  entityAt: Site,
+  path: Path,
+): void {
+  if (isActionTypeName(p.type) && schema.action(p) === undefined) {
+    throw fail(
+      'action',
+      parentsAt,
+      path,
+      `found action entity \`${p.key}\`, but it was not declared as an action in the schema`,
+    );
+  }
+  if (!def.memberOfTypes.has(p.type)) {
+    throw fail(
+      'schema',
+      entityAt,
+      path,
+      `\`${entityAt.entity}\` is not allowed to have an ancestor of type \`${p.type}\` according to the schema`,
+    );
+  }
+  checkEnumId(p, schema, parentsAt, path);
+}
+
+/**
+ * An action entity given in the data must be the schema's: declared, without attributes or
+ * tags, and in exactly the schema's groups once the data's own hierarchy is followed (Cedar
+ * compares after closing the data's hierarchy, so `a2 in [a1]` plus `a1 in [a0]` matches a
+ * schema where `a2` is in `a1` and, transitively, `a0`).
+ */
+function checkActionEntity(
+  e: ParsedEntity,
+  byKey: ReadonlyMap<string, ParsedEntity>,
+  schema: Schema,
+  at: Site,
+  path: Path,
+): void {
+  const decl = schema.action(e.uid);
+  if (decl === undefined) {
+    throw fail(
+      'action',
+      at,
+      path,
+      `found action entity \`${e.uid.key}\`, but it was not declared as an action in the schema`,
+    );
+  }
+  const expected = new Set(decl.ancestors.map((u) => u.key));
+  let same = e.attrs.size === 0 && e.tags.size === 0;
+  if (same) {
+    const reached = new Set<string>();
+    const stack = [...e.parents];
+    while (stack.length > 0) {
+      const p = stack.pop() as EntityUID;
+      if (reached.has(p.key)) continue;
+      reached.add(p.key);
+      const pe = byKey.get(p.key);
+      if (pe !== undefined) stack.push(...pe.parents);
+    }
+    same = reached.size === expected.size && [...reached].every((k) => expected.has(k));
+  }
+  if (!same) {
+    throw fail(
+      'action',
+      at,
+      path,
+      `definition of action \`${e.uid.key}\` does not match its schema declaration; to use the schema's definition of \`${e.uid.key}\`, simply omit it from the entities input data`,
+    );
+  }
+}
+
+/** Cedar's test for a repeated uid: the same attributes, tags and parents (as a set). */
+function sameEntity(a: ParsedEntity, b: ParsedEntity): boolean {
+  return sameMap(a.attrs, b.attrs) && sameMap(a.tags, b.tags) && sameParents(a.parents, b.parents);
+}
+
+function sameMap(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string, Value>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (w === undefined || !valueEquals(v, w)) return false;
+  }
+  return true;
+}
+
+function sameParents(a: readonly EntityUID[], b: readonly EntityUID[]): boolean {
+  if (a.length !== b.length) return false;
+  const keys = new Set(a.map((u) => u.key));
+  return b.every((u) => keys.has(u.key));
+}
