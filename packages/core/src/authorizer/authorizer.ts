@@ -11,7 +11,10 @@ import type { CompiledPolicy } from '../compile/policy.js';
 import { type CompileOptions, PolicySet } from '../compile/policy-set.js';
 import { EntityStore } from '../entities/store.js';
 import type { PolicySetInput } from '../frontend/parse.js';
-import { CedarRecord, EntityUID } from '../values/value.js';
+import { assertValid } from '../frontend/validate.js';
+import type { Schema } from '../schema/index.js';
+import type { CedarRecord } from '../values/value.js';
+import { EntityUID } from '../values/value.js';
 import { type AuthorizationError, type DecisionCore, decide, type FailClosedMode } from './decide.js';
 import {
   type EntitiesInput,
@@ -19,7 +22,6 @@ import {
   loadContext,
   loadEntities,
   loadSchema,
-  type RequestSchema,
   type SchemaInput,
   toUid,
   validateRequest,
@@ -29,11 +31,17 @@ export interface AuthorizerOptions {
   /** Cedar policy text, cedar-wasm's `PolicySet` shape, or an already compiled {@link PolicySet}. */
   readonly policies: PolicySetInput | PolicySet;
   /** Cedar schema (text or JSON). When given, entities and context are parsed against it. */
-  readonly schema?: SchemaInput | RequestSchema | undefined;
+  readonly schema?: SchemaInput | Schema | undefined;
   /** Cedar entities JSON, or an {@link EntityStore}. */
   readonly entities?: EntitiesInput | EntityStore | undefined;
   /** Validate each request against the schema (Cedar's `validateRequest`); default true when a schema is given. */
   readonly validateRequests?: boolean | undefined;
+  /**
+   * Validate the policies against the schema with Cedar's strict validator when the
+   * authorizer is built (default true when a schema is given); a policy that does not
+   * validate throws a `PolicyError` of kind `validation`.
+   */
+  readonly validatePolicies?: boolean | undefined;
   /** Use `@id("…")` annotations as policy ids (default false: Cedar's `policy0`, `policy1`, …). */
   readonly idAnnotation?: boolean | undefined;
   /**
@@ -69,7 +77,7 @@ export type { AuthorizationError, FailClosedMode };
 
 export class Authorizer {
   readonly policySet: PolicySet;
-  readonly schema: RequestSchema | undefined;
+  readonly schema: Schema | undefined;
   readonly entities: EntityStore;
   readonly #validate: boolean;
   readonly #failClosed: FailClosedMode;
@@ -78,6 +86,9 @@ export class Authorizer {
     this.schema = opts.schema === undefined ? undefined : loadSchema(opts.schema);
     const compileOpts: CompileOptions = { idAnnotation: opts.idAnnotation ?? false };
     this.policySet = opts.policies instanceof PolicySet ? opts.policies : PolicySet.compile(opts.policies, compileOpts);
+    if (this.schema !== undefined && (opts.validatePolicies ?? true) && this.policySet.source !== undefined) {
+      assertValid(this.policySet.source, this.schema.source);
+    }
     this.entities =
       opts.entities instanceof EntityStore
         ? opts.entities
@@ -95,6 +106,7 @@ export class Authorizer {
       schema: this.schema,
       entities,
       validateRequests: this.#validate,
+      validatePolicies: false, // already validated, if asked, when this one was built
       failClosed: this.#failClosed,
     });
   }
@@ -115,9 +127,13 @@ export class Authorizer {
     const principal = toUid(request.principal, 'principal');
     const action = toUid(request.action, 'action');
     const resource = toUid(request.resource, 'resource');
-    const ctx = request.context;
-    const context = ctx instanceof CedarRecord ? ctx : loadContext(ctx ?? {}, this.schema, action);
-    if (this.#validate && this.schema !== undefined) validateRequest(this.schema, principal, action, resource, context);
+    const context = loadContext(
+      request.context === undefined ? {} : request.context,
+      this.schema,
+      action,
+      this.#validate,
+    );
+    if (this.#validate && this.schema !== undefined) validateRequest(this.schema, principal, action, resource);
     return { principal, action, resource, context, entities: this.entities };
   }
 }

@@ -1,99 +1,52 @@
 /**
  * @module authorizer/inputs
- * The request boundary of the authorizers: uids, entities, context and schema from their
- * JSON forms. (Temporary schemaless implementation; the schema-aware parsers replace it.)
+ * The request boundary of both authorizers, over the data layer (`json/`, `schema/`): uids,
+ * entities, context and schemas from their JSON forms, with the same acceptance rules as
+ * Cedar. Everything here throws `InputError`/`SchemaError`/`EntityError` at load or request
+ * time; the authorizers turn request-time errors into a deny (or a failure answer).
  */
-import { EntityStore } from '../entities/store.js';
-import { constructExtensionValue } from '../extensions/index.js';
-import { CedarRecord, CedarSet, EntityUID, type Value } from '../values/value.js';
+import { EntityStore, type EntityStoreOptions } from '../entities/store.js';
+import { validateRequest as checkRequest, parseContext, parseEntities, parseEntityRef } from '../json/index.js';
+import { Schema, type SchemaJson } from '../schema/index.js';
+import type { CedarRecord, EntityUID } from '../values/value.js';
 
+/** An entity reference: an `EntityUID`, `{ type, id }` or `{ __entity: { type, id } }`. */
 export type EntityRefInput =
   | EntityUID
   | { readonly type: string; readonly id: string }
   | { readonly __entity: { readonly type: string; readonly id: string } };
+/** Cedar entities JSON: `[{ uid, attrs, parents, tags? }]`. */
 export type EntitiesInput = readonly unknown[];
-export type SchemaInput = string | Record<string, unknown>;
-export interface RequestSchema {
-  readonly kind: 'schema';
+/** Cedar schema text (or JSON schema text), or a JSON schema object. */
+export type SchemaInput = string | SchemaJson;
+
+export function loadSchema(s: SchemaInput | Schema): Schema {
+  return s instanceof Schema ? s : Schema.parse(s);
 }
 
-export class InputError extends Error {
-  override readonly name = 'InputError';
+export function toUid(x: unknown, what: string): EntityUID {
+  return parseEntityRef(x, what);
 }
 
-export function toUid(x: unknown, where: string): EntityUID {
-  if (x instanceof EntityUID) return x;
-  const e =
-    x !== null && typeof x === 'object' && Object.hasOwn(x, '__entity') ? (x as { __entity: unknown }).__entity : x;
-  if (e !== null && typeof e === 'object') {
-    const { type, id } = e as { type?: unknown; id?: unknown };
-    if (typeof type === 'string' && typeof id === 'string') return new EntityUID(type, id);
-  }
-  throw new InputError(`${where}: expected an entity uid \`{ "type": …, "id": … }\`, got \`${JSON.stringify(x)}\``);
+export function loadEntities(
+  json: EntitiesInput,
+  schema: Schema | undefined,
+  opts: EntityStoreOptions = {},
+): EntityStore {
+  return EntityStore.from(parseEntities(json, { schema }), opts);
 }
 
-function value(x: unknown, where: string): Value {
-  switch (typeof x) {
-    case 'boolean':
-    case 'string':
-      return x;
-    case 'bigint':
-      return x;
-    case 'number':
-      if (!Number.isSafeInteger(x)) throw new InputError(`${where}: \`${x}\` is not an integer`);
-      return BigInt(x);
-  }
-  if (Array.isArray(x)) return CedarSet.of(x.map((y, i) => value(y, `${where}[${i}]`)));
-  if (x !== null && typeof x === 'object') {
-    const keys = Object.keys(x);
-    if (keys.length === 1 && keys[0] === '__entity') return toUid(x, where);
-    if (keys.length === 1 && keys[0] === '__extn') {
-      const { fn, arg } = (x as { __extn: { fn: string; arg: string } }).__extn;
-      return constructExtensionValue(fn, arg);
-    }
-    return new CedarRecord(
-      new Map(keys.map((k) => [k, value((x as Record<string, unknown>)[k], `${where}.${k}`)] as const)),
-    );
-  }
-  throw new InputError(`${where}: unsupported value \`${String(x)}\``);
+/** The context as a record; with a schema, typed by the action's context type and, when `validate`, checked against it. */
+export function loadContext(
+  json: unknown,
+  schema: Schema | undefined,
+  action: EntityUID,
+  validate: boolean,
+): CedarRecord {
+  return parseContext(json, { schema, action, validate });
 }
 
-export function loadSchema(_s: SchemaInput | RequestSchema): RequestSchema {
-  throw new InputError('schemas are not supported yet');
+/** Cedar's request validation of principal, action and resource types (the context is checked by {@link loadContext}). */
+export function validateRequest(schema: Schema, principal: EntityUID, action: EntityUID, resource: EntityUID): void {
+  checkRequest(schema, principal, action, resource);
 }
-
-export function loadEntities(json: EntitiesInput, _schema: RequestSchema | undefined): EntityStore {
-  return EntityStore.from(
-    json.map((raw, i) => {
-      const e = raw as {
-        uid: unknown;
-        attrs?: Record<string, unknown>;
-        parents?: unknown[];
-        tags?: Record<string, unknown>;
-      };
-      const uid = toUid(e.uid, `entities[${i}].uid`);
-      const attrs = value(e.attrs ?? {}, `${uid.key}.attrs`) as CedarRecord;
-      const tags = value(e.tags ?? {}, `${uid.key}.tags`) as CedarRecord;
-      return {
-        uid,
-        attrs: attrs.map,
-        parents: (e.parents ?? []).map((p, j) => toUid(p, `${uid.key}.parents[${j}]`)),
-        tags: tags.map,
-      };
-    }),
-  );
-}
-
-export function loadContext(json: unknown, _schema: RequestSchema | undefined, _action: EntityUID): CedarRecord {
-  const v = value(json, 'context');
-  if (!(v instanceof CedarRecord)) throw new InputError('context must be a record');
-  return v;
-}
-
-export function validateRequest(
-  _s: RequestSchema,
-  _p: EntityUID,
-  _a: EntityUID,
-  _r: EntityUID,
-  _c: CedarRecord,
-): void {}

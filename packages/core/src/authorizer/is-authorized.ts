@@ -10,9 +10,10 @@
  */
 import type { AuthorizationAnswer, AuthorizationCall, DetailedError } from '@cedar-policy/cedar-wasm/nodejs';
 import { PolicySet } from '../compile/policy-set.js';
-import { withCedarWasm } from '../frontend/cedar-wasm.js';
+import { callCedarWasm } from '../frontend/cedar-wasm.js';
+import type { Schema } from '../schema/index.js';
 import { decide } from './decide.js';
-import { loadContext, loadEntities, loadSchema, type RequestSchema, toUid, validateRequest } from './inputs.js';
+import { loadContext, loadEntities, loadSchema, toUid, validateRequest } from './inputs.js';
 
 const MAX_CACHED = 64;
 
@@ -39,7 +40,7 @@ class Lru<V> {
 type Cached<T> = { ok: true; value: T } | { ok: false; errors: DetailedError[] };
 
 const policyCache = new Lru<Cached<PolicySet>>();
-const schemaCache = new Lru<Cached<RequestSchema>>();
+const schemaCache = new Lru<Cached<Schema>>();
 
 const detailed = (message: string): DetailedError => ({ message, help: null, code: null, url: null, severity: null });
 const failure = (errors: DetailedError[]): AuthorizationAnswer => ({ type: 'failure', errors, warnings: [] });
@@ -58,7 +59,7 @@ function compiledPolicies(policies: AuthorizationCall['policies']): Cached<Polic
   let hit = policyCache.get(key);
   if (hit === undefined) {
     // Cedar's own parser decides what is accepted, with Cedar's own messages.
-    const check = withCedarWasm((w) => w.checkParsePolicySet(policies));
+    const check = callCedarWasm('checkParsePolicySet', policies);
     if (check.type !== 'success') hit = { ok: false, errors: check.errors };
     else {
       try {
@@ -72,7 +73,7 @@ function compiledPolicies(policies: AuthorizationCall['policies']): Cached<Polic
   return hit;
 }
 
-function parsedSchema(schema: NonNullable<AuthorizationCall['schema']>): Cached<RequestSchema> {
+function parsedSchema(schema: NonNullable<AuthorizationCall['schema']>): Cached<Schema> {
   const key = keyOf(schema);
   let hit = schemaCache.get(key);
   if (hit === undefined) {
@@ -89,7 +90,7 @@ function parsedSchema(schema: NonNullable<AuthorizationCall['schema']>): Cached<
 /** Same contract as cedar-wasm's `isAuthorized`. Never throws. */
 export function isAuthorized(call: AuthorizationCall): AuthorizationAnswer {
   try {
-    let schema: RequestSchema | undefined;
+    let schema: Schema | undefined;
     if (call.schema !== undefined && call.schema !== null) {
       const s = parsedSchema(call.schema);
       if (!s.ok) return failure(s.errors);
@@ -100,11 +101,10 @@ export function isAuthorized(call: AuthorizationCall): AuthorizationAnswer {
     const principal = toUid(call.principal, 'principal');
     const action = toUid(call.action, 'action');
     const resource = toUid(call.resource, 'resource');
+    const validate = schema !== undefined && (call.validateRequest ?? true);
     const entities = loadEntities(call.entities ?? [], schema);
-    const context = loadContext(call.context ?? {}, schema, action);
-    if (schema !== undefined && (call.validateRequest ?? true)) {
-      validateRequest(schema, principal, action, resource, context);
-    }
+    const context = loadContext(call.context === undefined ? {} : call.context, schema, action, validate);
+    if (schema !== undefined && validate) validateRequest(schema, principal, action, resource);
     const env = { principal, action, resource, context, entities };
     const d = decide(ps.value.candidates(env), env);
     return {

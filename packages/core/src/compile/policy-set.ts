@@ -75,6 +75,8 @@ export class PolicySet {
   /** IR of the static policies (what a bundle stores). */
   readonly staticIR: readonly PolicyIR[];
   readonly links: readonly TemplateLinkInput[];
+  /** The input this set was compiled from (for validation), when it came from text or cedar-wasm's shape. */
+  readonly source: PolicySetInput | undefined;
   readonly #byId: Map<string, CompiledPolicy>;
   #index: ScopeIndex | undefined;
 
@@ -82,7 +84,9 @@ export class PolicySet {
     staticIR: readonly PolicyIR[],
     templates: ReadonlyMap<string, PolicyIR>,
     links: readonly TemplateLinkInput[],
+    source?: PolicySetInput,
   ) {
+    this.source = source;
     const ids = new Set<string>(templates.keys());
     const policies: CompiledPolicy[] = [];
     for (const ir of staticIR) {
@@ -118,10 +122,10 @@ export class PolicySet {
   /** Parse (with cedar-wasm), lower and compile. Throws {@link PolicyError}. */
   static compile(input: PolicySetInput, opts: CompileOptions = {}): PolicySet {
     const parsed = parsePolicySet(input, { strictCedarWasm: opts.strictCedarWasm ?? false });
-    return PolicySet.fromParsed(parsed, opts);
+    return PolicySet.fromParsed(parsed, opts, input);
   }
 
-  static fromParsed(parsed: ParsedPolicySet, opts: CompileOptions = {}): PolicySet {
+  static fromParsed(parsed: ParsedPolicySet, opts: CompileOptions = {}, source?: PolicySetInput): PolicySet {
     const statics: PolicyIR[] = [];
     const templates = new Map<string, PolicyIR>();
     for (const p of parsed.policies) {
@@ -135,7 +139,7 @@ export class PolicySet {
         templates.set(id, ir);
       } else statics.push(ir);
     }
-    return new PolicySet(statics, templates, parsed.links);
+    return new PolicySet(statics, templates, parsed.links, source);
   }
 
   /** From IR already lowered (e.g. read from a bundle): no parsing, no wasm. */
@@ -157,7 +161,7 @@ export class PolicySet {
     return this.#byId.get(id);
   }
 
-  /** A new set with one more template link. */
+  /** A new set with one more template link (its `source` is dropped: it no longer describes the set). */
   link(templateId: string, newId: string, values: Readonly<Record<string, unknown>>): PolicySet {
     return new PolicySet(this.staticIR, this.templates, [...this.links, { templateId, newId, values }]);
   }

@@ -7,7 +7,7 @@
  */
 import type { DetailedError, PolicyJson, PolicySet as WasmPolicySet } from '@cedar-policy/cedar-wasm/nodejs';
 import { PolicyError, type SourceLocation } from '../errors.js';
-import { CedarWasmTrap, withCedarWasm } from './cedar-wasm.js';
+import { CedarWasmTrap, callCedarWasm } from './cedar-wasm.js';
 import { lineColumn, type Statement, scanStatements, utf8OffsetToIndex } from './scan.js';
 
 /**
@@ -83,7 +83,7 @@ function parseStatement(stmt: Statement): { ok: true; est: PolicyJson } | { ok: 
   }
   const toJson = (text: string) => {
     try {
-      return withCedarWasm((w) => (stmt.isTemplate ? w.templateToJson(text) : w.policyToJson(text)));
+      return stmt.isTemplate ? callCedarWasm('templateToJson', text) : callCedarWasm('policyToJson', text);
     } catch (e) {
       if (!(e instanceof CedarWasmTrap)) throw e;
       return {
@@ -192,9 +192,9 @@ function parseOne(id: string, input: unknown, asTemplate: boolean): ParsedPolicy
   }
   if (input !== null && typeof input === 'object') {
     // Already EST: let Cedar check it by printing it back to text.
-    const back = withCedarWasm((w) =>
-      asTemplate ? w.templateToText(input as PolicyJson) : w.policyToText(input as PolicyJson),
-    );
+    const back = asTemplate
+      ? callCedarWasm('templateToText', input as PolicyJson)
+      : callCedarWasm('policyToText', input as PolicyJson);
     if (back.type !== 'success') {
       throw new PolicyError('parse', `invalid JSON policy \`${id}\`: ${describe(back.errors)}`, { policyId: id });
     }

@@ -5,7 +5,7 @@
  */
 import type { PolicySet as WasmPolicySet, Schema as WasmSchema } from '@cedar-policy/cedar-wasm/nodejs';
 import { PolicyError } from '../errors.js';
-import { withCedarWasm } from './cedar-wasm.js';
+import { callCedarWasm } from './cedar-wasm.js';
 
 export interface ValidationIssue {
   readonly policyId: string;
@@ -26,14 +26,15 @@ const detail = (e: { message: string; help?: string | null }): string =>
  * Validate policies (text or cedar-wasm `PolicySet`) against a schema (text or JSON) in
  * strict mode. Throws {@link PolicyError} when the policies or the schema do not parse.
  */
-export function validatePolicies(policies: string | WasmPolicySet, schema: WasmSchema): ValidationResult {
-  const ans = withCedarWasm((w) =>
-    w.validate({
-      schema,
-      policies: typeof policies === 'string' ? { staticPolicies: policies } : policies,
-      validationSettings: { mode: 'strict' },
-    }),
-  );
+export function validatePolicies(
+  policies: string | WasmPolicySet,
+  schema: string | Readonly<Record<string, unknown>>,
+): ValidationResult {
+  const ans = callCedarWasm('validate', {
+    schema: schema as WasmSchema,
+    policies: typeof policies === 'string' ? { staticPolicies: policies } : policies,
+    validationSettings: { mode: 'strict' },
+  });
   if (ans.type !== 'success') {
     const msg = ans.errors.map(detail).join('; ');
     throw new PolicyError('parse', `cannot validate: ${msg}`, { details: ans.errors.map(detail) });
@@ -46,7 +47,10 @@ export function validatePolicies(policies: string | WasmPolicySet, schema: WasmS
 }
 
 /** {@link validatePolicies}, throwing a {@link PolicyError} of kind `validation` on errors. */
-export function assertValid(policies: string | WasmPolicySet, schema: WasmSchema): ValidationResult {
+export function assertValid(
+  policies: string | WasmPolicySet,
+  schema: string | Readonly<Record<string, unknown>>,
+): ValidationResult {
   const res = validatePolicies(policies, schema);
   if (!res.passed) {
     const first = res.errors[0] as ValidationIssue;

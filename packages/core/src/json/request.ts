@@ -52,8 +52,8 @@ export function validateRequest(
   if (decl === undefined)
     throw fail('request', at, undefined, `action \`${a.key}\` does not exist in the supplied schema`);
   for (const [role, uid, allowed] of [
-    ['principal', p, decl.appliesTo?.principalTypes],
-    ['resource', r, decl.appliesTo?.resourceTypes],
+    ['principal', p, decl.appliesTo.principalTypes],
+    ['resource', r, decl.appliesTo.resourceTypes],
   ] as const) {
     if (schema.entityType(uid.type) === undefined) {
       throw fail('request', at, child(undefined, role), `${role} type \`${uid.type}\` is not declared in the schema`);

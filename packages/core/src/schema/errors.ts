@@ -40,19 +40,13 @@ export class SchemaError extends Error {
  * Turn Cedar's byte offsets (UTF-8, from Rust) into positions in the JS string, with 1-based
  * line and column (column counted in UTF-16 code units, as editors count them).
  */
-export function locate(
-  text: string,
-  start: number,
-  end: number,
-  label: string | null | undefined,
-): SchemaSourceLocation {
-  const encoder = new TextEncoder();
+export function locate(text: string, start: number, end: number, label: string | null | undefined): SchemaSourceLocation {
   let bytes = 0;
   let i = 0;
   const toIndex = (target: number): number => {
     while (i < text.length && bytes < target) {
       const cp = text.codePointAt(i) as number;
-      bytes += encoder.encode(String.fromCodePoint(cp)).length;
+      bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
       i += cp > 0xffff ? 2 : 1;
     }
     return i;

@@ -55,8 +55,10 @@ interface Decl {
 
 const hasOwn = Object.hasOwn;
 
+const NO_APPLIES_TO: AppliesTo = { principalTypes: new Set(), resourceTypes: new Set(), context: EMPTY_RECORD };
+
 /** Deepest nesting of types (records, sets, common type references) accepted. */
-export const MAX_TYPE_DEPTH = 512;
+export const MAX_TYPE_DEPTH = 1000;
 
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -119,7 +121,8 @@ export function resolveSchemaJson(input: unknown): ResolvedSchema {
   const resolving = new Set<string>();
 
   // Types nest through records, sets and common type references; bound the recursion so
-  // that no schema can overflow the stack (Cedar's own JSON reader stops at 128 levels).
+  // that no schema can overflow the stack. (cedar-wasm itself overflows on chains of a few
+  // thousand record-typed common types; nobody writes a thousand.)
   let depth = 0;
   const enter = (): void => {
     if (++depth > MAX_TYPE_DEPTH) throw bad(`types are nested more than ${MAX_TYPE_DEPTH} levels deep`);
@@ -273,17 +276,14 @@ export function resolveSchemaJson(input: unknown): ResolvedSchema {
     throw bad(`undeclared action: ${new EntityUID(types[types.length - 1] as string, id).key}`);
   };
 
-  const direct = new Map<
-    string,
-    { uid: EntityUID; memberOf: EntityUID[]; appliesTo: AppliesTo | undefined; json: Json }
-  >();
+  const direct = new Map<string, { uid: EntityUID; memberOf: EntityUID[]; appliesTo: AppliesTo; json: Json }>();
   for (const [key, { ns, id, json }] of actionDecls) {
     const uid = new EntityUID(qualify(ns, 'Action'), id);
     if (own(json, 'attributes') !== undefined)
       throw bad(`action \`${uid.key}\` declares attributes, which Cedar no longer supports`);
     const memberOf = own(json, 'memberOf');
     const applies = own(json, 'appliesTo');
-    let appliesTo: AppliesTo | undefined;
+    let appliesTo: AppliesTo = NO_APPLIES_TO;
     if (isObject(applies)) {
       const names = (v: unknown): Set<string> => new Set(Array.isArray(v) ? v.map((n) => entityName(n, ns)) : []);
       const ctx = own(applies, 'context');

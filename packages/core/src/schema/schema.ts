@@ -157,7 +157,7 @@ export class Schema {
   contextType(uid: EntityRef): RecordType | undefined {
     const a = this.action(uid);
     if (a === undefined) return undefined;
-    return a.appliesTo?.context ?? { kind: 'Record', attributes: new Map(), additionalAttributes: false };
+    return a.appliesTo.context;
   }
 
   /**

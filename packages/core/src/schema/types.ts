@@ -92,35 +92,56 @@ export interface ActionDef {
   readonly memberOf: readonly EntityUID[];
   /** Every group it is transitively in, itself excluded. */
   readonly ancestors: readonly EntityUID[];
-  /** Undefined when the action declares no `appliesTo`: then it applies to no request. */
-  readonly appliesTo: AppliesTo | undefined;
+  /**
+   * What it applies to. An action declared without `appliesTo` applies to no request: its
+   * principal and resource type sets are empty (Cedar's text-to-JSON conversion writes it
+   * so, and request validation treats both forms alike).
+   */
+  readonly appliesTo: AppliesTo;
   readonly annotations: Readonly<Record<string, string>>;
 }
 
 /**
  * A type as Cedar prints it in messages: `bool`, `long`, `string`, `` `User` ``, `[long]`,
- * `{ "a" => (required) long }`, `ipaddr`.
+ * `{ "a" => (required) long }`, `ipaddr`. Long types are cut short with `…`: a common type
+ * used twice at every level of a deep schema would otherwise print exponentially large.
  */
-export function typeToString(t: SchemaType): string {
-  switch (t.kind) {
-    case 'Bool':
-      return 'bool';
-    case 'Long':
-      return 'long';
-    case 'String':
-      return 'string';
-    case 'Entity':
-      return `\`${t.name}\``;
-    case 'Extension':
-      return t.name;
-    case 'Set':
-      return `[${typeToString(t.element)}]`;
-    case 'Record': {
-      const parts = [...t.attributes.keys()].sort().map((k) => {
-        const a = t.attributes.get(k) as AttributeType;
-        return `${JSON.stringify(k)} => (${a.required ? 'required' : 'optional'}) ${typeToString(a.type)}`;
-      });
-      return parts.length === 0 ? '{ }' : `{ ${parts.join(', ')} }`;
+export function typeToString(t: SchemaType, maxLength = 2000): string {
+  let budget = maxLength;
+  const out: string[] = [];
+  const emit = (s: string): boolean => {
+    if (budget <= 0) return false;
+    out.push(s);
+    budget -= s.length;
+    return true;
+  };
+  const walk = (x: SchemaType): boolean => {
+    switch (x.kind) {
+      case 'Bool':
+        return emit('bool');
+      case 'Long':
+        return emit('long');
+      case 'String':
+        return emit('string');
+      case 'Entity':
+        return emit(`\`${x.name}\``);
+      case 'Extension':
+        return emit(x.name);
+      case 'Set':
+        return emit('[') && walk(x.element) && emit(']');
+      case 'Record': {
+        if (x.attributes.size === 0) return emit('{ }');
+        if (!emit('{ ')) return false;
+        let first = true;
+        for (const k of [...x.attributes.keys()].sort()) {
+          const a = x.attributes.get(k) as AttributeType;
+          if (!emit(`${first ? '' : ', '}${JSON.stringify(k)} => (${a.required ? 'required' : 'optional'}) `)) return false;
+          if (!walk(a.type)) return false;
+          first = false;
+        }
+        return emit(' }');
+      }
     }
-  }
+  };
+  return walk(t) ? out.join('') : `${out.join('')}…`;
 }

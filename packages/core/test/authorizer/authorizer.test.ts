@@ -187,7 +187,7 @@ describe('malformed requests', () => {
     ['a context that is a list', { ...req('alice', 'read', ['File', 'a']), context: [1, 2] }],
     ['a context with a null', req('alice', 'read', ['File', 'a'], { ip: null })],
     ['a context with a fraction', req('alice', 'read', ['File', 'a'], { n: 1.5 })],
-    ['a context with an unsafe number', req('alice', 'read', ['File', 'a'], { n: 2 ** 60 })],
+    ['a context with a number beyond i64', req('alice', 'read', ['File', 'a'], { n: 2 ** 64 })],
     [
       'a context with a bad extension value',
       req('alice', 'read', ['File', 'a'], { ip: { __extn: { fn: 'ip', arg: 'nope' } } }),

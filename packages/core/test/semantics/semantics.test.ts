@@ -1,0 +1,48 @@
+/**
+ * @module test/semantics/semantics.test
+ * The shared semantic suite: every engine × every hand-written case. On the oracle
+ * (cedar-wasm) a failing case is a bug in the case; on Mandate's engines it is a bug in
+ * the engine.
+ */
+import { describe, expect, it } from 'vitest';
+import { ALL_GROUPS } from './cases/index.js';
+import { loadEngines, type Outcome } from './engines.js';
+import { type Expected, isFailure } from './types.js';
+
+const engines = await loadEngines();
+
+type Comparable = { failure: true } | { decision: string; reasons: string[]; errors: string[] };
+
+const sorted = (xs: readonly string[]): string[] => [...xs].sort();
+
+function comparableOutcome(o: Outcome): Comparable {
+  return 'failure' in o
+    ? { failure: true }
+    : { decision: o.decision, reasons: sorted(o.reasons), errors: sorted(o.errors) };
+}
+
+function comparableExpected(e: Expected): Comparable {
+  return isFailure(e)
+    ? { failure: true }
+    : { decision: e.decision, reasons: sorted(e.reasons), errors: sorted(e.errors) };
+}
+
+describe.each(engines)('$name', (engine) => {
+  const { run } = engine;
+  if (run === undefined) {
+    it.skip(`skipped: ${engine.skip ?? 'not available'}`, () => {});
+    return;
+  }
+  describe.each(ALL_GROUPS)('$topic', ({ cases }) => {
+    for (const c of cases) {
+      // Skipped: integers cedar-wasm cannot take (on the oracle); cedar-wasm call-shape
+      // details (on engines with another API).
+      const skip = (engine.isOracle && c.oracle === false) || (!engine.compatibleApi && c.compatibleApiOnly === true);
+      it.skipIf(skip)(c.name, () => {
+        const got = run(c);
+        const detail = 'failure' in got ? `refused: ${got.failure}` : '';
+        expect(comparableOutcome(got), detail).toEqual(comparableExpected(c.expect));
+      });
+    }
+  });
+});
