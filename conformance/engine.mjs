@@ -33,7 +33,13 @@ function authorizerFor(policiesText, entitiesJson, schemaText) {
   }
   return cached(perEntities, `${policiesText}\u0000${schemaText}`, () => {
     const policies = cached(policyCache, policiesText, () => PolicySet.compile(policiesText));
-    return new Authorizer({ policies, schema: schemaText, entities: entitiesJson, validateRequests: true, validatePolicies: false });
+    return new Authorizer({
+      policies,
+      schema: schemaText,
+      entities: entitiesJson,
+      validateRequests: true,
+      validatePolicies: false,
+    });
   });
 }
 

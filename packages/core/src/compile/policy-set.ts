@@ -8,7 +8,8 @@ import { PolicyError } from '../errors.js';
 import { type ParsedPolicySet, type PolicySetInput, parsePolicySet } from '../frontend/parse.js';
 import { lowerPolicy } from '../ir/lower.js';
 import type { PolicyIR, SlotName } from '../ir/nodes.js';
-import { EntityUID } from '../values/value.js';
+import { parseEntityRef } from '../json/index.js';
+import type { EntityUID } from '../values/value.js';
 import type { EvalEnv } from './env.js';
 import { type CompiledPolicy, compilePolicy } from './policy.js';
 import { ScopeIndex } from './scope-index.js';
@@ -30,13 +31,14 @@ export interface CompileOptions {
   readonly strictCedarWasm?: boolean;
 }
 
-function slotUid(v: unknown, where: string): EntityUID {
-  const e = v !== null && typeof v === 'object' && '__entity' in v ? (v as { __entity: unknown }).__entity : v;
-  if (e !== null && typeof e === 'object') {
-    const { type, id } = e as { type?: unknown; id?: unknown };
-    if (typeof type === 'string' && typeof id === 'string') return new EntityUID(type, id);
+function slotUid(v: unknown, linkId: string): EntityUID {
+  try {
+    return parseEntityRef(v, `value of a slot of link \`${linkId}\``);
+  } catch (e) {
+    throw new PolicyError('link', `link \`${linkId}\`: ${e instanceof Error ? e.message : String(e)}`, {
+      policyId: linkId,
+    });
   }
-  throw new PolicyError('link', `${where}: slot value must be an entity uid \`{ "type": …, "id": … }\``);
 }
 
 function slotsOf(template: PolicyIR, link: TemplateLinkInput): Map<SlotName, EntityUID> {
@@ -55,7 +57,7 @@ function slotsOf(template: PolicyIR, link: TemplateLinkInput): Map<SlotName, Ent
         policyId: link.newId,
       });
     }
-    slots.set(name, slotUid(v, `link \`${link.newId}\``));
+    slots.set(name, slotUid(v, link.newId));
   }
   for (const name of wanted) {
     if (!slots.has(name)) {

@@ -219,6 +219,14 @@ export function parsePolicySet(input: PolicySetInput, opts: { strictCedarWasm?: 
       `policies must be Cedar text or a PolicySet object, got ${input === null ? 'null' : typeof input}`,
     );
   }
+  for (const key of Object.keys(input)) {
+    if (key !== 'staticPolicies' && key !== 'templates' && key !== 'templateLinks') {
+      throw new PolicyError(
+        'parse',
+        `unknown field \`${key}\` in a policy set, expected one of \`staticPolicies\`, \`templates\`, \`templateLinks\``,
+      );
+    }
+  }
   const policies: ParsedPolicy[] = [];
   const ids = new Set<string>();
   const add = (p: ParsedPolicy) => {
@@ -231,7 +239,13 @@ export function parsePolicySet(input: PolicySetInput, opts: { strictCedarWasm?: 
   if (typeof sp === 'string') {
     for (const p of parsePolicyText(sp, { allowTemplates: !opts.strictCedarWasm })) add(p);
   } else if (Array.isArray(sp)) {
-    for (const [i, p] of sp.entries()) add(parseOne(`policy${i}`, p, false));
+    for (const [i, p] of sp.entries()) {
+      // cedar-wasm's isAuthorized names every element of an array alike (`policy0` for text,
+      // `JSON policy` for JSON), so more than one is a duplicate-id failure there; the
+      // compatible mode mirrors that, Mandate's own API numbers them.
+      const id = opts.strictCedarWasm ? (typeof p === 'string' ? 'policy0' : 'JSON policy') : `policy${i}`;
+      add(parseOne(id, p, false));
+    }
   } else if (sp !== undefined && sp !== null) {
     for (const [id, p] of Object.entries(sp)) add(parseOne(id, p, false));
   }

@@ -153,23 +153,42 @@ function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxD
   }
   const parentsAt = site(`in parents field of \`${key}\``, key, maxDepth);
   const parentMap = new Map<string, EntityUID>();
+  const parentIndex: number[] = []; // where each distinct parent first appears, for paths
   parts.parents.forEach((p, i) => {
     const u = readEntityRef(p, parentsAt, child(parentsPath, i));
+    if (!parentMap.has(u.key)) parentIndex.push(i);
     parentMap.set(u.key, u);
   });
   const parents = [...parentMap.values()];
+  // Cedar: an action's parents are action groups, that is, actions too.
+  if (isActionTypeName(uid.type)) {
+    for (let i = 0; i < parents.length; i++) {
+      const p = parents[i] as EntityUID;
+      if (!isActionTypeName(p.type)) {
+        throw fail(
+          'action',
+          entityAt,
+          child(parentsPath, parentIndex[i] as number),
+          `action \`${key}\` has a non-action parent \`${p.key}\``,
+        );
+      }
+    }
+  }
 
-  const def = schema === undefined || isActionTypeName(uid.type) ? undefined : schema.entityType(uid.type);
-  if (schema !== undefined && def === undefined && !isActionTypeName(uid.type)) {
-    throw fail(
-      'schema',
-      entityAt,
-      child(path, uidKey),
-      `entity \`${key}\` has type \`${uid.type}\` which is not declared in the schema`,
-    );
+  // Action entities are read like schemaless ones and compared with the schema's later.
+  let def: EntityTypeDef | undefined;
+  if (schema !== undefined && !isActionTypeName(uid.type)) {
+    def = schema.entityType(uid.type);
+    if (def === undefined) {
+      throw fail(
+        'schema',
+        entityAt,
+        child(path, uidKey),
+        `entity \`${key}\` has type \`${uid.type}\` which is not declared in the schema`,
+      );
+    }
   }
   if (schema === undefined || def === undefined) {
-    // Schemaless, or an action entity (compared with the schema's once all are read).
     return {
       uid,
       attrs: readMap(attrsJson, (k) => site(`in attribute \`${k}\` on \`${key}\``, key, maxDepth), attrsPath),
@@ -182,8 +201,16 @@ function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxD
   }
   checkEnumId(uid, schema, entityAt, child(path, uidKey));
   const attrs = readTypedAttrs(attrsJson, def, schema, key, maxDepth, attrsPath);
-  for (let i = 0; i < parents.length; i++)
-    checkParent(parents[i] as EntityUID, def, schema, parentsAt, entityAt, child(parentsPath, i));
+  for (let i = 0; i < parents.length; i++) {
+    checkParent(
+      parents[i] as EntityUID,
+      def,
+      schema,
+      parentsAt,
+      entityAt,
+      child(parentsPath, parentIndex[i] as number),
+    );
+  }
   const tags = tagsJson === undefined ? EMPTY : readTypedTags(tagsJson, def, schema, key, maxDepth, tagsPath);
   return { uid, attrs, parents, tags };
 }

@@ -10,7 +10,7 @@
  * the boolean it returns), the type name is not (`"fn": "ipaddr"` does not exist), and a
  * failure rejects the whole input. Arguments are themselves Cedar JSON values.
  */
-import { EXTENSION_CONSTRUCTORS, EXTENSION_FUNCTIONS } from '../extensions/index.js';
+import { EXTENSION_FUNCTIONS } from '../extensions/index.js';
 import { EvaluationError } from '../values/errors.js';
 import type { Value } from '../values/value.js';
 import type { Path } from './errors.js';
@@ -63,7 +63,15 @@ export function callExtension(fn: string, args: readonly Value[], at: Site, path
   }
 }
 
+/** Cedar's constructor for each extension type: a fixed part of the language. */
+const CONSTRUCTORS: ReadonlyMap<string, string> = new Map([
+  ['ipaddr', 'ip'],
+  ['decimal', 'decimal'],
+  ['datetime', 'datetime'],
+  ['duration', 'duration'],
+]);
+
 /** The constructor of an extension type (`ipaddr` → `ip`). */
 export function constructorOf(extension: string): string {
-  return EXTENSION_CONSTRUCTORS.get(extension) ?? extension;
+  return CONSTRUCTORS.get(extension) ?? extension;
 }

@@ -11,5 +11,6 @@ export { DEFAULT_MAX_DEPTH, type LimitOptions } from './limits.js';
 export { isActionTypeName, isValidName, nameProblem } from './names.js';
 export type { ParsedEntity } from './parsed-entity.js';
 export { type EntityRefInput, parseEntityRef, validateRequest } from './request.js';
+export { parseJsonText } from './text.js';
 export { type ParseTypedOptions, parseTypedValue } from './typed.js';
 export { parseValue } from './value.js';

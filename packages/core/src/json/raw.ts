@@ -14,6 +14,7 @@
  * Keys whose value is `undefined` are absent (as in `JSON.stringify`, and as cedar-wasm
  * treats them); an `undefined` array element is a `null`.
  */
+import { I64_MAX, I64_MIN } from '../values/value.js';
 import type { Path } from './errors.js';
 import { checkDepth, fail, type Site } from './site.js';
 
@@ -59,9 +60,6 @@ export function checkString(s: string, at: Site, path: Path | undefined): string
     throw fail('json', at, path, `string ${showJson(s)} contains a lone surrogate, which is not valid Unicode`);
   return s;
 }
-
-const I64_MIN = -(2n ** 63n);
-const I64_MAX = 2n ** 63n - 1n;
 
 /**
  * A Cedar Long from a JS number or bigint, or undefined when it is not one.

@@ -87,9 +87,14 @@ function parseExtension(v: unknown, extension: string, at: Site, path: Path | un
     // Cedar tries the explicit `__extn` form, then a bare `{fn, arg|args}`; a candidate
     // argument that is not readable JSON makes that form fail over to the next one.
     const readable = (x: unknown): boolean => isReadable(x, at, depth + 2);
-    const call = readFnAndArgs(own(v, '__extn'), readable) ?? readFnAndArgs(v, readable);
+    const explicit = readFnAndArgs(own(v, '__extn'), readable);
+    const call = explicit ?? readFnAndArgs(v, readable);
     if (call !== undefined) {
-      const args = call.args.map((a, i) => parseValueAt(a, at, child(path, i), depth + 3));
+      const base = child(explicit === undefined ? path : child(path, '__extn'), call.key);
+      const args =
+        call.key === 'arg'
+          ? [parseValueAt(call.args[0], at, base, depth + 2)]
+          : call.args.map((a, i) => parseValueAt(a, at, child(base, i), depth + 3));
       return callExtension(call.fn, args, at, path);
     }
   }

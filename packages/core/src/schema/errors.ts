@@ -40,7 +40,12 @@ export class SchemaError extends Error {
  * Turn Cedar's byte offsets (UTF-8, from Rust) into positions in the JS string, with 1-based
  * line and column (column counted in UTF-16 code units, as editors count them).
  */
-export function locate(text: string, start: number, end: number, label: string | null | undefined): SchemaSourceLocation {
+export function locate(
+  text: string,
+  start: number,
+  end: number,
+  label: string | null | undefined,
+): SchemaSourceLocation {
   let bytes = 0;
   let i = 0;
   const toIndex = (target: number): number => {

@@ -15,7 +15,8 @@ export const MAX_SCHEMA_NESTING = 256;
 const LONE_SURROGATE = /\p{Cs}/u;
 
 export function guardSchemaText(text: string): void {
-  if (LONE_SURROGATE.test(text)) throw new SchemaError('parse', 'the schema text contains a lone surrogate, which is not valid Unicode');
+  if (LONE_SURROGATE.test(text))
+    throw new SchemaError('parse', 'the schema text contains a lone surrogate, which is not valid Unicode');
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
@@ -27,7 +28,9 @@ export function guardSchemaText(text: string): void {
     } else if (ch === '{' || ch === '<' || ch === '[' || ch === '(') {
       if (++depth > MAX_SCHEMA_NESTING) {
         const loc = locateIndex(text, i);
-        throw new SchemaError('parse', `the schema nests types more than ${MAX_SCHEMA_NESTING} levels deep`, { locations: [loc] });
+        throw new SchemaError('parse', `the schema nests types more than ${MAX_SCHEMA_NESTING} levels deep`, {
+          locations: [loc],
+        });
       }
     } else if (ch === '}' || ch === '>' || ch === ']' || ch === ')') {
       depth = Math.max(0, depth - 1);
@@ -46,13 +49,16 @@ export function guardSchemaJson(json: unknown): void {
   const stack: [unknown, number][] = [[json, 0]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop() as [unknown, number];
-    if (depth > MAX_SCHEMA_NESTING) throw new SchemaError('parse', `the JSON schema is nested more than ${MAX_SCHEMA_NESTING} levels deep`);
+    if (depth > MAX_SCHEMA_NESTING)
+      throw new SchemaError('parse', `the JSON schema is nested more than ${MAX_SCHEMA_NESTING} levels deep`);
     switch (typeof v) {
       case 'boolean':
       case 'number':
+      case 'undefined':
         continue;
       case 'string':
-        if (LONE_SURROGATE.test(v)) throw new SchemaError('parse', 'the JSON schema contains a lone surrogate, which is not valid Unicode');
+        if (LONE_SURROGATE.test(v))
+          throw new SchemaError('parse', 'the JSON schema contains a lone surrogate, which is not valid Unicode');
         continue;
       case 'bigint':
         throw new SchemaError('parse', `the JSON schema contains a bigint (\`${v}n\`), which is not JSON`);
@@ -63,11 +69,18 @@ export function guardSchemaJson(json: unknown): void {
       continue;
     }
     const proto = typeof v === 'object' ? (Object.getPrototypeOf(v) as object | null) : undefined;
-    if (proto === undefined || (proto !== null && proto !== Object.prototype && Object.getPrototypeOf(proto) !== null)) {
-      throw new SchemaError('parse', `the JSON schema contains ${typeof v === 'object' ? 'an object that is not plain JSON' : `a ${typeof v}`}`);
+    if (
+      proto === undefined ||
+      (proto !== null && proto !== Object.prototype && Object.getPrototypeOf(proto) !== null)
+    ) {
+      throw new SchemaError(
+        'parse',
+        `the JSON schema contains ${typeof v === 'object' ? 'an object that is not plain JSON' : `a ${typeof v}`}`,
+      );
     }
     for (const k of Object.keys(v as object)) {
-      if (LONE_SURROGATE.test(k)) throw new SchemaError('parse', 'the JSON schema contains a lone surrogate, which is not valid Unicode');
+      if (LONE_SURROGATE.test(k))
+        throw new SchemaError('parse', 'the JSON schema contains a lone surrogate, which is not valid Unicode');
       stack.push([(v as Record<string, unknown>)[k], depth + 1]);
     }
   }

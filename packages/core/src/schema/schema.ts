@@ -14,6 +14,7 @@ import { cedarWasm } from '../frontend/cedar-wasm.js';
 import type { ParsedEntity } from '../json/parsed-entity.js';
 import { EntityUID, type Value } from '../values/value.js';
 import { locate, SchemaError, type SchemaSourceLocation } from './errors.js';
+import { guardSchemaJson, guardSchemaText } from './guard.js';
 import { type ResolvedSchema, resolveSchemaJson } from './resolve.js';
 import type { ActionDef, EntityTypeDef, RecordType, SchemaType } from './types.js';
 
@@ -53,6 +54,15 @@ function toSchemaError(errors: readonly WasmError[], text: string | undefined): 
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** A cedar-wasm call; its throws (input its bridge cannot convert) become SchemaErrors. */
+function callWasm<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new SchemaError('parse', `cedar-wasm could not read the schema: ${messageOf(e)}`);
+  }
 }
 
 export class Schema {
@@ -95,15 +105,11 @@ export class Schema {
 
   /** Load Cedar schema text (`entity User in [Group]; action view appliesTo {…};`). */
   static fromText(text: string): Schema {
+    guardSchemaText(text);
     const wasm = cedarWasm();
-    let checked: ReturnType<typeof wasm.checkParseSchema>;
-    try {
-      checked = wasm.checkParseSchema(text);
-    } catch (e) {
-      throw new SchemaError('parse', `cedar-wasm could not read the schema: ${messageOf(e)}`);
-    }
+    const checked = callWasm(() => wasm.checkParseSchema(text));
     if (checked.type !== 'success') throw toSchemaError(checked.errors, text);
-    const resolved = wasm.schemaToJsonWithResolvedTypes(text);
+    const resolved = callWasm(() => wasm.schemaToJsonWithResolvedTypes(text));
     if (resolved.type === 'success') {
       return new Schema(
         resolveSchemaJson(resolved.json),
@@ -112,7 +118,7 @@ export class Schema {
       );
     }
     // Not expected for a schema Cedar accepted; its unresolved JSON form resolves the same way.
-    const plain = wasm.schemaToJson(text);
+    const plain = callWasm(() => wasm.schemaToJson(text));
     if (plain.type !== 'success') throw toSchemaError(plain.errors, text);
     return new Schema(
       resolveSchemaJson(plain.json),
@@ -123,14 +129,9 @@ export class Schema {
 
   /** Load a schema in Cedar's JSON format (an object of namespaces). */
   static fromJson(json: SchemaJson): Schema {
+    guardSchemaJson(json);
     const wasm = cedarWasm();
-    let checked: ReturnType<typeof wasm.checkParseSchema>;
-    try {
-      checked = wasm.checkParseSchema(json as Parameters<typeof wasm.checkParseSchema>[0]);
-    } catch (e) {
-      // cedar-wasm traps on values its bridge cannot convert (a bigint, say).
-      throw new SchemaError('parse', `cedar-wasm could not read the schema: ${messageOf(e)}`);
-    }
+    const checked = callWasm(() => wasm.checkParseSchema(json as Parameters<typeof wasm.checkParseSchema>[0]));
     if (checked.type !== 'success') throw toSchemaError(checked.errors, undefined);
     return new Schema(resolveSchemaJson(json), json, []);
   }

@@ -135,7 +135,8 @@ export function typeToString(t: SchemaType, maxLength = 2000): string {
         let first = true;
         for (const k of [...x.attributes.keys()].sort()) {
           const a = x.attributes.get(k) as AttributeType;
-          if (!emit(`${first ? '' : ', '}${JSON.stringify(k)} => (${a.required ? 'required' : 'optional'}) `)) return false;
+          if (!emit(`${first ? '' : ', '}${JSON.stringify(k)} => (${a.required ? 'required' : 'optional'}) `))
+            return false;
           if (!walk(a.type)) return false;
           first = false;
         }
