@@ -30,8 +30,9 @@ export {
   type StoredEntity,
 } from './entities/store.js';
 export { PolicyError, type SourceLocation } from './errors.js';
-export type { PolicySetInput } from './frontend/parse.js';
+export { MAX_PARSE_NESTING, type PolicySetInput } from './frontend/parse.js';
 export { assertValid, type ValidationIssue, type ValidationResult, validatePolicies } from './frontend/validate.js';
+export { MAX_EXPRESSION_DEPTH } from './ir/lower.js';
 export type { PolicyIR } from './ir/nodes.js';
 // Values
 export { EvaluationError, type EvaluationErrorKind } from './values/errors.js';

@@ -54,7 +54,30 @@ function keyOf(x: unknown): string {
   return typeof x === 'string' ? `t${x}` : `j${JSON.stringify(x)}`;
 }
 
+/**
+ * The last policy text seen. Most callers pass the same policies on every call; comparing
+ * against the last text (a pointer comparison when it is the same string) skips building and
+ * hashing a cache key as long as the text itself. Only for text: an object may have been
+ * mutated since, so objects always go through the content key.
+ */
+let lastText: { text: string; hit: Cached<PolicySet> } | undefined;
+
 function compiledPolicies(policies: AuthorizationCall['policies']): Cached<PolicySet> {
+  const text = typeof policies === 'object' && policies !== null ? policies.staticPolicies : undefined;
+  const onlyText = typeof text === 'string' && hasOnlyStaticPolicies(policies);
+  if (onlyText && lastText !== undefined && lastText.text === text) return lastText.hit;
+  const hit = compiledPoliciesByKey(policies);
+  if (onlyText) lastText = { text, hit };
+  return hit;
+}
+
+function hasOnlyStaticPolicies(policies: object): boolean {
+  let n = 0;
+  for (const k in policies) if (Object.hasOwn(policies, k) && ++n > 1) return false;
+  return n === 1;
+}
+
+function compiledPoliciesByKey(policies: AuthorizationCall['policies']): Cached<PolicySet> {
   const key = keyOf(policies);
   let hit = policyCache.get(key);
   if (hit === undefined) {
@@ -125,6 +148,7 @@ export function isAuthorized(call: AuthorizationCall): AuthorizationAnswer {
 
 /** Drop every cached policy set and schema (e.g. in tests, or to bound memory). */
 export function clearIsAuthorizedCache(): void {
+  lastText = undefined;
   policyCache.clear();
   schemaCache.clear();
 }

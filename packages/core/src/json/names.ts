@@ -11,8 +11,26 @@
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED: ReadonlySet<string> = new Set(['true', 'false', 'if', 'then', 'else', 'in', 'is', 'like', 'has']);
 
+/**
+ * Names already found valid. Requests name the same few types over and over; remembering
+ * them takes the split and the regular expressions off the decision path. Bounded: when
+ * full it is simply cleared.
+ */
+const VALID = new Set<string>();
+const MAX_REMEMBERED = 4096;
+
 /** Why `name` is not a valid entity type name, or undefined when it is. */
 export function nameProblem(name: string): string | undefined {
+  if (VALID.has(name)) return undefined;
+  const problem = findProblem(name);
+  if (problem === undefined) {
+    if (VALID.size >= MAX_REMEMBERED) VALID.clear();
+    VALID.add(name);
+  }
+  return problem;
+}
+
+function findProblem(name: string): string | undefined {
   if (name === '') return 'the name is empty';
   const parts = name.split('::');
   for (const p of parts) {

@@ -52,7 +52,9 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Cedar strings are Unicode scalar values; a lone surrogate cannot be represented. */
 export function isWellFormedString(s: string): boolean {
-  return !LONE_SURROGATE.test(s);
+  // Node 20 has String.prototype.isWellFormed (ES2024); the regular expression is the fallback.
+  const native = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  return native !== undefined ? native.call(s) : !LONE_SURROGATE.test(s);
 }
 
 export function checkString(s: string, at: Site, path: Path | undefined): string {
