@@ -4,10 +4,10 @@
  * (cedar-wasm), lowered to a small IR and compiled to closures; decisions are Cedar's, exactly,
  * without crossing into wasm.
  *
- * The explicit list of what this package exports; nothing else is public.
+ * The explicit list of what this package exports (nothing else is public), by module:
+ * the main API (`Authorizer`) and the cedar-wasm drop-in (`isAuthorized`); bundles; policy
+ * sets; entity stores; the data boundary (Cedar JSON → values); schemas; values.
  */
-
-// Main API
 export {
   type AuthorizationRequest,
   Authorizer,
@@ -16,13 +16,20 @@ export {
   type DeterminingPolicy,
 } from './authorizer/authorizer.js';
 export { type AuthorizationError, FAIL_CLOSED_ANNOTATION, type FailClosedMode } from './authorizer/decide.js';
-// Drop-in for cedar-wasm
+export type { EntitiesInput, EntityRefInput, SchemaInput } from './authorizer/inputs.js';
 export { clearIsAuthorizedCache, isAuthorized } from './authorizer/is-authorized.js';
-// Policies
+export {
+  BUNDLE_FORMAT,
+  BUNDLE_VERSION,
+  BundleError,
+  type LoadedBundle,
+  readBundle,
+  writeBundle,
+} from './bundle/bundle.js';
 export type { CompiledPolicy } from './compile/policy.js';
 export { type CompileOptions, PolicySet, type TemplateLinkInput } from './compile/policy-set.js';
-// Entities
 export {
+  DEFAULT_MAX_HIERARCHY_DEPTH,
   EntityError,
   type EntityInput,
   EntityStore,
@@ -30,11 +37,33 @@ export {
   type StoredEntity,
 } from './entities/store.js';
 export { PolicyError, type SourceLocation } from './errors.js';
+export { isCedarWasmLoaded } from './frontend/cedar-wasm.js';
 export { MAX_PARSE_NESTING, type PolicySetInput } from './frontend/parse.js';
 export { assertValid, type ValidationIssue, type ValidationResult, validatePolicies } from './frontend/validate.js';
 export { MAX_EXPRESSION_DEPTH } from './ir/lower.js';
 export type { PolicyIR } from './ir/nodes.js';
-// Values
+export {
+  DEFAULT_MAX_DEPTH,
+  InputError,
+  type InputErrorKind,
+  type ParseContextOptions,
+  type ParsedEntity,
+  type ParseEntitiesOptions,
+  parseContext,
+  parseEntities,
+  parseEntityRef,
+  parseJsonText,
+  parseValue,
+  validateRequest,
+} from './json/index.js';
+export {
+  type ActionDef,
+  type EntityTypeDef,
+  Schema,
+  SchemaError,
+  type SchemaJson,
+  type SchemaType,
+} from './schema/index.js';
 export { EvaluationError, type EvaluationErrorKind } from './values/errors.js';
 export {
   CedarRecord,

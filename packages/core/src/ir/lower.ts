@@ -276,6 +276,7 @@ export function lowerPolicy(id: string, est: PolicyJson, isTemplate: boolean): P
     id,
     effect,
     annotations,
+    est,
     isTemplate,
     scope: {
       principal: l.head(own(raw, 'principal')),

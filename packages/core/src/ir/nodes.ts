@@ -5,6 +5,7 @@
  * condition, desugars nested `has`, `is … in` and literals, and keeps only what the
  * evaluator must distinguish. The scope is also kept apart, for indexing and explanations.
  */
+import type { PolicyJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { EntityUID, Value } from '../values/value.js';
 
 export type Var = 'principal' | 'action' | 'resource' | 'context';
@@ -76,4 +77,6 @@ export interface PolicyIR {
   /** The `when`/`unless` clauses, in order; `unless` bodies are negated (`!body`). */
   readonly conditions: readonly { readonly kind: 'when' | 'unless'; readonly body: Node }[];
   readonly isTemplate: boolean;
+  /** The policy in Cedar's JSON format, as lowered (kept for bundles). */
+  readonly est: PolicyJson;
 }

@@ -21,6 +21,13 @@ describe('cedarWasm', () => {
       isTemplate: false,
       scope: { principal: { op: 'any' }, action: { op: 'any' }, resource: { op: 'any' } },
       conditions: [{ kind: 'when', body: { k: 'lit', v: true } }],
+      est: {
+        effect: 'permit',
+        principal: { op: 'All' },
+        action: { op: 'All' },
+        resource: { op: 'All' },
+        conditions: [{ kind: 'when', body: { Value: true } }],
+      },
     };
     const ps = PolicySet.fromIR([ir]);
     const env = {

@@ -10,9 +10,9 @@
  *   load-time problem throws from the constructor, a rejected request is a deny carrying
  *   `failure`; both count as Cedar's refusal. Policy ids are Cedar's (no `idAnnotation`).
  *
- * Mandate's engines load lazily from `packages/core/src/index.ts`: while that module does not
- * exist or does not export them yet, they are reported as skipped with the reason; a module
- * that exists but fails to load is reported as a failing test, never as a skip.
+ * Mandate's engines load lazily from `packages/core/src/index.ts`. An engine that cannot run
+ * carries the reason (`skip`: the module or export is missing; `loadError`: the module does
+ * not load); the suite turns either into a failing test, since every engine now exists.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -32,7 +32,7 @@ describe.each(engines)('$name', (engine) => {
   if (run === undefined) {
     // Every engine of the repo exists: a missing one is a failure, not a skip.
     it('is available', () => {
-      expect.fail(`engine not available: ${engine.skip ?? 'unknown reason'}`);
+      expect.fail(`engine not available: ${engine.loadError ?? engine.skip ?? 'unknown reason'}`);
     });
     return;
   }
