@@ -15,7 +15,7 @@ import { assertValid } from '../frontend/validate.js';
 import type { Schema } from '../schema/index.js';
 import type { CedarRecord } from '../values/value.js';
 import { EntityUID } from '../values/value.js';
-import { type AuthorizationError, type DecisionCore, decide, type FailClosedMode } from './decide.js';
+import { type AuthorizationError, type DecisionCore, decideDetailed, type FailClosedMode } from './decide.js';
 import {
   type EntitiesInput,
   type EntityRefInput,
@@ -119,8 +119,16 @@ export class Authorizer {
     } catch (e) {
       return { decision: 'deny', reasons: [], errors: [], determining: [], failure: { message: messageOf(e) } };
     }
-    const core = decide(this.policySet.candidates(env), env, this.#failClosed);
-    return { ...core, determining: core.reasons.map((id) => describePolicy(this.policySet.get(id) as CompiledPolicy)) };
+    const d = decideDetailed(this.policySet.candidates(env), env, this.#failClosed);
+    const n = d.determining.length;
+    const reasons: string[] = new Array(n);
+    const determining: DeterminingPolicy[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = d.determining[i] as CompiledPolicy;
+      reasons[i] = p.id;
+      determining[i] = p.descriptor;
+    }
+    return { decision: d.decision, reasons, errors: d.errors, determining };
   }
 
   #env(request: AuthorizationRequest): EvalEnv {
@@ -136,10 +144,6 @@ export class Authorizer {
     if (this.#validate && this.schema !== undefined) validateRequest(this.schema, principal, action, resource);
     return { principal, action, resource, context, entities: this.entities };
   }
-}
-
-function describePolicy(p: CompiledPolicy): DeterminingPolicy {
-  return { id: p.id, effect: p.effect, annotations: p.annotations };
 }
 
 function messageOf(e: unknown): string {

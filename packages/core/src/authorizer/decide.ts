@@ -36,13 +36,20 @@ function errorMessage(e: unknown): string {
   return `internal error: ${e instanceof Error ? e.message : String(e)}`;
 }
 
-export function decide(
+/** {@link decide}, with the determining policies themselves rather than their ids. */
+export interface DetailedDecision {
+  readonly decision: 'allow' | 'deny';
+  readonly determining: CompiledPolicy[];
+  readonly errors: AuthorizationError[];
+}
+
+export function decideDetailed(
   policies: Iterable<CompiledPolicy>,
   env: EvalEnv,
   failClosed: FailClosedMode = 'off',
-): DecisionCore {
-  const permits: string[] = [];
-  const forbids: string[] = [];
+): DetailedDecision {
+  const permits: CompiledPolicy[] = [];
+  const forbids: CompiledPolicy[] = [];
   const errors: AuthorizationError[] = [];
   for (const p of policies) {
     let satisfied: boolean;
@@ -54,16 +61,25 @@ export function decide(
         p.effect === 'forbid' &&
         (failClosed === 'all' || (failClosed === 'annotated' && Object.hasOwn(p.annotations, FAIL_CLOSED_ANNOTATION)))
       ) {
-        forbids.push(p.id);
+        forbids.push(p);
       }
       continue;
     }
     if (satisfied) {
-      if (p.effect === 'forbid') forbids.push(p.id);
-      else permits.push(p.id);
+      if (p.effect === 'forbid') forbids.push(p);
+      else permits.push(p);
     }
   }
-  if (forbids.length > 0) return { decision: 'deny', reasons: forbids, errors };
-  if (permits.length > 0) return { decision: 'allow', reasons: permits, errors };
-  return { decision: 'deny', reasons: [], errors };
+  if (forbids.length > 0) return { decision: 'deny', determining: forbids, errors };
+  if (permits.length > 0) return { decision: 'allow', determining: permits, errors };
+  return { decision: 'deny', determining: permits, errors };
+}
+
+export function decide(
+  policies: Iterable<CompiledPolicy>,
+  env: EvalEnv,
+  failClosed: FailClosedMode = 'off',
+): DecisionCore {
+  const d = decideDetailed(policies, env, failClosed);
+  return { decision: d.decision, reasons: d.determining.map((p) => p.id), errors: d.errors };
 }

@@ -8,7 +8,7 @@
 import { EntityStore, type EntityStoreOptions } from '../entities/store.js';
 import { validateRequest as checkRequest, parseContext, parseEntities, parseEntityRef } from '../json/index.js';
 import { Schema, type SchemaJson } from '../schema/index.js';
-import type { CedarRecord, EntityUID } from '../values/value.js';
+import { type CedarRecord, EntityUID } from '../values/value.js';
 
 /** An entity reference: an `EntityUID`, `{ type, id }` or `{ __entity: { type, id } }`. */
 export type EntityRefInput =
@@ -24,7 +24,40 @@ export function loadSchema(s: SchemaInput | Schema): Schema {
   return s instanceof Schema ? s : Schema.parse(s);
 }
 
+/**
+ * Uids already read from `{ type, id }` request JSON, by type then id. Agent frameworks send
+ * the same few principals, actions and resources over and over; handing back the same
+ * `EntityUID` saves re-validating the names, re-building the key and re-hashing it in every
+ * lookup. Bounded: cleared when full.
+ */
+const KNOWN_UIDS = new Map<string, Map<string, EntityUID>>();
+let knownCount = 0;
+const MAX_KNOWN_UIDS = 10_000;
+
 export function toUid(x: unknown, what: string): EntityUID {
+  if (x instanceof EntityUID) return x;
+  // Only the plain `{ type, id }` form: an object with an `__entity` or `__expr` key is read
+  // by those rules first (see json/entity-ref), so it takes the full path.
+  if (typeof x === 'object' && x !== null && !Object.hasOwn(x, '__entity') && !Object.hasOwn(x, '__expr')) {
+    const { type, id } = x as { type?: unknown; id?: unknown };
+    if (typeof type === 'string' && typeof id === 'string') {
+      const hit = KNOWN_UIDS.get(type)?.get(id);
+      if (hit !== undefined) return hit;
+      const uid = parseEntityRef(x, what);
+      if (knownCount >= MAX_KNOWN_UIDS) {
+        KNOWN_UIDS.clear();
+        knownCount = 0;
+      }
+      let ids = KNOWN_UIDS.get(type);
+      if (ids === undefined) {
+        ids = new Map();
+        KNOWN_UIDS.set(type, ids);
+      }
+      ids.set(id, uid);
+      knownCount++;
+      return uid;
+    }
+  }
   return parseEntityRef(x, what);
 }
 

@@ -32,6 +32,12 @@ export interface CompiledPolicy {
   readonly matchesScope: (env: EvalEnv) => boolean;
   /** The `when`/`unless` clauses; throws `EvaluationError` when evaluation errors. */
   readonly satisfiesConditions: (env: EvalEnv) => boolean;
+  /** `{ id, effect, annotations }`, made once, handed out with every decision it determines. */
+  readonly descriptor: {
+    readonly id: string;
+    readonly effect: 'permit' | 'forbid';
+    readonly annotations: Readonly<Record<string, string>>;
+  };
 }
 
 type Slots = ReadonlyMap<SlotName, EntityUID>;
@@ -177,6 +183,7 @@ export function compilePolicy(ir: PolicyIR, link?: { readonly id: string; readon
     templateId: link ? ir.id : undefined,
     matchesScope: (env) => p(env) && a(env) && r(env),
     satisfiesConditions,
+    descriptor: Object.freeze({ id, effect: ir.effect, annotations: ir.annotations }),
   };
 }
 

@@ -62,7 +62,7 @@ export class ScopeIndex {
 
   /** Policies whose scope may match, in policy-set order, each once. */
   candidates(env: EvalEnv): CompiledPolicy[] {
-    const found: number[] = this.#always.slice();
+    const found: number[] = this.#always.length === 0 ? [] : this.#always.slice();
     let buckets = 0;
     buckets += collectUid(found, this.#principalUid, env.principal, env.entities);
     buckets += collectUid(found, this.#resourceUid, env.resource, env.entities);
@@ -108,7 +108,18 @@ function collectUid(found: number[], map: Buckets, uid: EntityUID, store: Entity
 
 /** Sort ascending and drop duplicates, in place. */
 function sortUnique(xs: number[]): void {
-  xs.sort((x, y) => x - y);
+  if (xs.length <= 16) {
+    // insertion sort: no comparator calls, no allocation, fastest for the usual few candidates
+    for (let i = 1; i < xs.length; i++) {
+      const v = xs[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (xs[j] as number) > v) {
+        xs[j + 1] = xs[j] as number;
+        j--;
+      }
+      xs[j + 1] = v;
+    }
+  } else xs.sort((x, y) => x - y);
   let w = 0;
   for (let r = 0; r < xs.length; r++) if (r === 0 || xs[r] !== xs[r - 1]) xs[w++] = xs[r] as number;
   xs.length = w;

@@ -275,7 +275,7 @@ export function lowerPolicy(id: string, est: PolicyJson, isTemplate: boolean): P
   return {
     id,
     effect,
-    annotations,
+    annotations: Object.freeze(annotations),
     est,
     isTemplate,
     scope: {

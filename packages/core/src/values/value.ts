@@ -18,7 +18,11 @@ export const I64_MIN = -(2n ** 63n);
 export const I64_MAX = 2n ** 63n - 1n;
 
 /** Quote a string the way Cedar prints string literals (for keys and messages). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f]/;
+
 export function quoteCedarString(s: string): string {
+  // Almost every id needs no escaping; skip the per-character loop for those.
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
