@@ -3,19 +3,26 @@
  * Candidate policies for a request, from an index on the policies' scopes, so that the cost
  * of a decision follows the policies that can match rather than the size of the set.
  *
- * Each policy is filed under one anchor, the most selective constraint of its scope:
- * principal `==`/`in` an entity, then resource `==`/`in` an entity, then action `==`/`in`,
- * then principal `is` a type, then resource `is` a type; a policy with none of these (an
- * unconstrained scope) is always a candidate. A request looks up, per dimension, its own uid
- * and every ancestor's (that is what `==` and `in` can match) and its entity types.
+ * Each policy is filed under one anchor, the most selective constraint it has: principal
+ * `==`/`in` an entity, then resource `==`/`in` an entity, then a context constant (below), then
+ * action `==`/`in`, then principal `is` a type, then resource `is` a type; a policy with none of
+ * these is always a candidate. A request looks up, per dimension, its own uid and every
+ * ancestor's (that is what `==` and `in` can match), its entity types and its context values.
  *
- * Exactness: a policy is skipped only when its scope cannot match, and a policy whose scope
- * does not match is never evaluated by Cedar either (the scope short-circuits before any
- * condition could error) — so decisions, reasons and errors are unchanged. Candidates are
- * evaluated in policy-set order.
+ * Context constants: a policy whose first `when` clause starts (leftmost conjunct) with
+ * `context.a == <literal>` is filed under (`a`, literal). Type-wide agent policies ("any agent,
+ * any tool, when context.tool == …") then cost nothing for the requests they cannot match.
+ *
+ * Exactness: a policy is skipped only when it cannot be satisfied *and* evaluating it could not
+ * error. A scope that does not match short-circuits before any condition runs. For a context
+ * anchor, once the scope matches the first thing evaluated is `context.a == literal`: if the
+ * context has `a`, that comparison cannot error and, when it is false, ends the evaluation;
+ * if the context lacks `a`, the policy stays a candidate (it errors, and must be reported). So
+ * decisions, reasons and errors are unchanged. Candidates are evaluated in policy-set order.
  */
 import type { EntityStore } from '../entities/store.js';
-import type { EntityUID } from '../values/value.js';
+import type { Node } from '../ir/nodes.js';
+import { EntityUID, type Value, valueKey } from '../values/value.js';
 import type { EvalEnv } from './env.js';
 import type { CompiledPolicy } from './policy.js';
 
@@ -35,6 +42,8 @@ export class ScopeIndex {
   readonly #actionUid: Buckets = new Map();
   readonly #principalType: Buckets = new Map();
   readonly #resourceType: Buckets = new Map();
+  /** Context attribute → (literal's value key → policies). */
+  readonly #contextConst = new Map<string, Buckets>();
   readonly #always: readonly number[];
 
   constructor(policies: readonly CompiledPolicy[]) {
@@ -46,6 +55,14 @@ export class ScopeIndex {
         file(this.#principalUid, principal.target.uid.key, i);
       } else if ((resource.op === '==' || resource.op === 'in') && 'uid' in resource.target) {
         file(this.#resourceUid, resource.target.uid.key, i);
+      } else if (contextAnchor(p) !== undefined) {
+        const { attr, key } = contextAnchor(p) as ContextAnchor;
+        let buckets = this.#contextConst.get(attr);
+        if (buckets === undefined) {
+          buckets = new Map();
+          this.#contextConst.set(attr, buckets);
+        }
+        file(buckets, key, i);
       } else if (action.op === '==') {
         file(this.#actionUid, action.uid.key, i);
       } else if (action.op === 'in') {
@@ -69,6 +86,17 @@ export class ScopeIndex {
     buckets += collectUid(found, this.#actionUid, env.action, env.entities);
     buckets += collect(found, this.#principalType, env.principal.type);
     buckets += collect(found, this.#resourceType, env.resource.type);
+    if (this.#contextConst.size > 0) {
+      for (const [attr, byValue] of this.#contextConst) {
+        const v = env.context.map.get(attr);
+        if (v === undefined) {
+          // `context.attr` errors for these policies: every one of them must be evaluated.
+          for (const list of byValue.values()) for (const i of list) found.push(i);
+          buckets += byValue.size;
+        } else if (isIndexable(v)) buckets += collect(found, byValue, valueKey(v));
+        // else: a set, record or extension value never equals a primitive or uid literal
+      }
+    }
     // Each bucket is sorted and a policy sits in one dimension; only several buckets (and
     // `action in [...]` lists) can interleave or repeat.
     if (buckets > 1 || (buckets === 1 && this.#always.length > 0)) sortUnique(found);
@@ -76,6 +104,29 @@ export class ScopeIndex {
     for (let i = 0; i < found.length; i++) out[i] = this.#policies[found[i] as number] as CompiledPolicy;
     return out;
   }
+}
+
+interface ContextAnchor {
+  readonly attr: string;
+  readonly key: string;
+}
+
+/** Literals a context anchor can use: their `==` is exact by value key and never errors. */
+function isIndexable(v: Value): boolean {
+  return typeof v !== 'object' || v instanceof EntityUID;
+}
+
+/** `context.a == literal` (either way round) as the leftmost conjunct of the first `when`. */
+function contextAnchor(p: CompiledPolicy): ContextAnchor | undefined {
+  const first = p.conditions[0];
+  if (first === undefined || first.kind !== 'when') return undefined;
+  let n: Node = first.body;
+  while (n.k === 'and') n = n.a;
+  if (n.k !== 'bin' || n.op !== '==') return undefined;
+  const [get, lit] = n.a.k === 'get' ? [n.a, n.b] : [n.b, n.a];
+  if (get.k !== 'get' || get.a.k !== 'var' || get.a.name !== 'context') return undefined;
+  if (lit.k !== 'lit' || !isIndexable(lit.v)) return undefined;
+  return { attr: get.attr, key: valueKey(lit.v) };
 }
 
 function collect(found: number[], map: Buckets, key: string): number {

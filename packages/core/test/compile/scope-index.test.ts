@@ -1,8 +1,10 @@
 /**
  * @module test/compile/scope-index
- * The scope index may only skip policies whose scope cannot match: for random policy sets and
- * requests, the candidates contain every policy whose scope matches, once each, in policy-set
- * order — so a decision over the candidates equals the decision over every policy.
+ * The index may only skip policies that can neither be satisfied nor error: for random policy
+ * sets and requests, the candidates contain every policy that is satisfied or errors, once
+ * each, in policy-set order — so a decision over the candidates equals the decision over every
+ * policy. Conditions include the context constants the index anchors on (`context.a == lit`
+ * as the leftmost conjunct of the first `when`), with contexts that have, lack, or mistype `a`.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -50,7 +52,45 @@ const RESOURCE_SCOPES = [
   'resource is File',
   'resource is Folder in Folder::"d"',
 ];
-const CONDITIONS = ['', ' when { true }', ' when { false }', ' when { principal.nope }', ' unless { context.missing }'];
+const CONDITIONS = [
+  '',
+  ' when { true }',
+  ' when { false }',
+  ' when { principal.nope }',
+  ' unless { context.missing }',
+  ' when { context.tool == "shell" }',
+  ' when { "http" == context.tool && context.n > 1 }',
+  ' when { context.tool == "shell" && principal.nope }',
+  ' when { (context.n == 2 && true) && context.tool == "x" }',
+  ' when { context.owner == User::"alice" }',
+  ' when { context.flag == true } unless { context.tool == "shell" }',
+  ' unless { context.tool == "shell" }',
+];
+const CONTEXTS = [
+  CedarRecord.EMPTY,
+  CedarRecord.fromEntries([['tool', 'shell']]),
+  CedarRecord.fromEntries([
+    ['tool', 'http'],
+    ['n', 2n],
+  ]),
+  CedarRecord.fromEntries([
+    ['tool', 'x'],
+    ['n', 2n],
+    ['flag', true],
+    ['owner', new EntityUID('User', 'alice')],
+  ]),
+  CedarRecord.fromEntries([
+    ['tool', 5n],
+    ['n', 'two'],
+    ['flag', 'yes'],
+    ['owner', 'alice'],
+  ]),
+  CedarRecord.fromEntries([
+    ['tool', CedarRecord.EMPTY],
+    ['n', 1n],
+    ['owner', new EntityUID('User', 'bob')],
+  ]),
+];
 
 const policyText = fc
   .tuple(
@@ -66,6 +106,7 @@ const request = fc.record({
   principal: fc.constantFrom(u('User', 'alice'), u('User', 'bob'), u('User', 'ghost'), u('Group', 'eng')),
   action: fc.constantFrom(u('Action', 'read'), u('Action', 'write'), u('Action', 'ro'), u('Action', 'other')),
   resource: fc.constantFrom(u('File', 'a'), u('File', 'b'), u('Folder', 'd')),
+  context: fc.constantFrom(...CONTEXTS),
 });
 
 // Compiling through cedar-wasm is the slow part: compile each distinct policy text once.
@@ -90,17 +131,25 @@ describe('ScopeIndex', () => {
           const ps = compile(texts);
           const index = new ScopeIndex(ps.policies);
           for (const r of reqs) {
-            const env: EvalEnv = { ...r, context: CedarRecord.EMPTY, entities: store };
+            const env: EvalEnv = { ...r, entities: store };
             const candidates = index.candidates(env);
             const positions = candidates.map((p) => ps.policies.indexOf(p));
             expect(positions).toEqual([...new Set(positions)].sort((x, y) => x - y));
-            for (const p of ps.policies) if (p.matchesScope(env)) expect(candidates).toContain(p);
+            for (const p of ps.policies) {
+              let mustBeCandidate: boolean;
+              try {
+                mustBeCandidate = p.matchesScope(env) && p.satisfiesConditions(env);
+              } catch {
+                mustBeCandidate = true; // an erroring policy must be evaluated, to be reported
+              }
+              if (mustBeCandidate) expect(candidates).toContain(p);
+            }
             expect(decide(candidates, env)).toEqual(decide(ps.policies, env));
             expect(ps.candidates(env)).toEqual(candidates);
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 400 },
     );
   });
 
@@ -122,6 +171,45 @@ describe('ScopeIndex', () => {
       entities: store,
     };
     expect(ps.candidates(env).map((p) => p.id)).toEqual(['policy4']);
+  });
+
+  it('skips policies anchored on a context constant the request does not have', () => {
+    const ps = PolicySet.compile(
+      [
+        'permit(principal is User, action, resource) when { context.tool == "shell" };',
+        'permit(principal is User, action, resource) when { context.tool == "http" && context.n > 0 };',
+        'permit(principal, action, resource) when { context.host == "example.com" };',
+      ].join('\n'),
+    );
+    const env = (context: CedarRecord): EvalEnv => ({
+      principal: u('User', 'bob'),
+      action: u('Action', 'read'),
+      resource: u('File', 'a'),
+      context,
+      entities: store,
+    });
+    const ids = (context: CedarRecord) => ps.candidates(env(context)).map((p) => p.id);
+    expect(
+      ids(
+        CedarRecord.fromEntries([
+          ['tool', 'http'],
+          ['host', 'other.org'],
+        ]),
+      ),
+    ).toEqual(['policy1']);
+    expect(
+      ids(
+        CedarRecord.fromEntries([
+          ['tool', 'shell'],
+          ['host', 'example.com'],
+        ]),
+      ),
+    ).toEqual(['policy0', 'policy2']);
+    // a missing attribute makes `context.tool` error: those policies must be evaluated and reported
+    expect(ids(CedarRecord.fromEntries([['host', 'x']]))).toEqual(['policy0', 'policy1']);
+    expect(decide(ps.candidates(env(CedarRecord.EMPTY)), env(CedarRecord.EMPTY)).errors.map((e) => e.policyId)).toEqual(
+      ['policy0', 'policy1', 'policy2'],
+    );
   });
 
   it('finds a policy anchored on an action once even when several listed actions match', () => {
