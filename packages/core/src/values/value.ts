@@ -75,6 +75,9 @@ export abstract class ExtensionValue {
   }
 }
 
+/** Sets up to this size are searched by scanning rather than through a key index. */
+const SMALL_SET = 8;
+
 /** A Cedar set: unordered, deduplicated by value equality. */
 export class CedarSet {
   readonly items: readonly Value[];
@@ -87,6 +90,20 @@ export class CedarSet {
   static readonly EMPTY = new CedarSet([], undefined);
   /** Build a set from any values; duplicates (by Cedar equality) are dropped. */
   static of(values: Iterable<Value>): CedarSet {
+    // Small sets of primitives (labels, hosts, ids): deduplicate by `===` (Cedar equality
+    // for booleans, strings and bigints) and leave the index to be built only if needed.
+    if (Array.isArray(values) && values.length <= SMALL_SET) {
+      const items: Value[] = [];
+      let primitive = true;
+      for (const v of values as readonly Value[]) {
+        if (typeof v === 'object') {
+          primitive = false;
+          break;
+        }
+        if (!items.includes(v)) items.push(v);
+      }
+      if (primitive) return new CedarSet(items, undefined);
+    }
     const index = new Map<string, Value>();
     for (const v of values) {
       const k = valueKey(v);
@@ -99,7 +116,7 @@ export class CedarSet {
   }
   has(v: Value): boolean {
     // Small sets of primitives: a scan beats building the index.
-    if (this.#index === undefined && this.items.length <= 8 && typeof v !== 'object') {
+    if (this.#index === undefined && this.items.length <= SMALL_SET && typeof v !== 'object') {
       for (const x of this.items) if (x === v) return true;
       return false;
     }
