@@ -3,6 +3,9 @@
  * Candidate policies for a request, from an index on the policies' scopes, so that the cost
  * of a decision follows the policies that can match rather than the size of the set.
  *
+ * A large principal or resource bucket (a group many policies name) is split again by the
+ * policies' action constraint.
+ *
  * Each policy is filed under one anchor, the most selective constraint it has: principal
  * `==`/`in` an entity, then resource `==`/`in` an entity, then a context constant (below), then
  * action `==`/`in`, then principal `is` a type, then resource `is` a type; a policy with none of
@@ -20,7 +23,6 @@
  * if the context lacks `a`, the policy stays a candidate (it errors, and must be reported). So
  * decisions, reasons and errors are unchanged. Candidates are evaluated in policy-set order.
  */
-import type { EntityStore } from '../entities/store.js';
 import type { Node } from '../ir/nodes.js';
 import { EntityUID, type Value, valueKey } from '../values/value.js';
 import type { EvalEnv } from './env.js';
@@ -28,6 +30,37 @@ import type { CompiledPolicy } from './policy.js';
 
 /** Uid key (`Type::"id"`) or entity type → indices of the policies anchored there. */
 type Buckets = Map<string, number[]>;
+
+/**
+ * A large principal or resource bucket (a group that many policies name) split again by the
+ * policies' action constraint, so that a request only takes the policies of its own action.
+ */
+interface ActionSplit {
+  /** Policies with no action constraint. */
+  readonly any: number[];
+  /** Action uid key (`==`, or each member of `in [...]`) → policies. */
+  readonly byAction: Buckets;
+}
+type Splits = Map<string, ActionSplit>;
+
+/** Buckets larger than this are split by action. */
+const SPLIT_ABOVE = 16;
+
+function splitByAction(policies: readonly CompiledPolicy[], buckets: Buckets): Splits {
+  const splits: Splits = new Map();
+  for (const [key, list] of buckets) {
+    if (list.length <= SPLIT_ABOVE) continue;
+    const split: ActionSplit = { any: [], byAction: new Map() };
+    for (const i of list) {
+      const a = (policies[i] as CompiledPolicy).scope.action;
+      if (a.op === 'any') split.any.push(i);
+      else if (a.op === '==') file(split.byAction, a.uid.key, i);
+      else for (const u of a.uids) file(split.byAction, u.key, i);
+    }
+    splits.set(key, split);
+  }
+  return splits;
+}
 
 function file(map: Buckets, key: string, i: number): void {
   const list = map.get(key);
@@ -45,6 +78,8 @@ export class ScopeIndex {
   /** Context attribute → (literal's value key → policies). */
   readonly #contextConst = new Map<string, Buckets>();
   readonly #always: readonly number[];
+  readonly #principalSplits: Splits;
+  readonly #resourceSplits: Splits;
 
   constructor(policies: readonly CompiledPolicy[]) {
     this.#policies = policies;
@@ -75,15 +110,17 @@ export class ScopeIndex {
       } else always.push(i);
     });
     this.#always = always;
+    this.#principalSplits = splitByAction(policies, this.#principalUid);
+    this.#resourceSplits = splitByAction(policies, this.#resourceUid);
   }
 
   /** Policies whose scope may match, in policy-set order, each once. */
   candidates(env: EvalEnv): CompiledPolicy[] {
     const found: number[] = this.#always.length === 0 ? [] : this.#always.slice();
     let buckets = 0;
-    buckets += collectUid(found, this.#principalUid, env.principal, env.entities);
-    buckets += collectUid(found, this.#resourceUid, env.resource, env.entities);
-    buckets += collectUid(found, this.#actionUid, env.action, env.entities);
+    buckets += collectUid(found, this.#principalUid, env.principal, env, this.#principalSplits);
+    buckets += collectUid(found, this.#resourceUid, env.resource, env, this.#resourceSplits);
+    buckets += collectUid(found, this.#actionUid, env.action, env, undefined);
     buckets += collect(found, this.#principalType, env.principal.type);
     buckets += collect(found, this.#resourceType, env.resource.type);
     if (this.#contextConst.size > 0) {
@@ -137,22 +174,40 @@ function collect(found: number[], map: Buckets, key: string): number {
   return 1;
 }
 
+/** Push one bucket (through its action split, if it has one); returns the lists pushed. */
+function pushBucket(found: number[], key: string, list: number[], env: EvalEnv, splits: Splits | undefined): number {
+  const split = splits?.get(key);
+  if (split === undefined) {
+    for (const i of list) found.push(i);
+    return 1;
+  }
+  let n = 0;
+  if (split.any.length > 0) {
+    for (const i of split.any) found.push(i);
+    n++;
+  }
+  n += collect(found, split.byAction, env.action.key);
+  const a = env.entities.get(env.action.key);
+  if (a !== undefined) for (const g of a.ancestors) n += collect(found, split.byAction, g);
+  return n;
+}
+
 /** Buckets of the uid itself and of each of its ancestors (what `==` and `in` can match). */
-function collectUid(found: number[], map: Buckets, uid: EntityUID, store: EntityStore): number {
+function collectUid(found: number[], map: Buckets, uid: EntityUID, env: EvalEnv, splits: Splits | undefined): number {
   if (map.size === 0) return 0;
-  let n = collect(found, map, uid.key);
-  const e = store.get(uid.key);
+  let n = 0;
+  const own = map.get(uid.key);
+  if (own !== undefined) n += pushBucket(found, uid.key, own, env, splits);
+  const e = env.entities.get(uid.key);
   if (e === undefined || e.ancestors.size === 0) return n;
   if (e.ancestors.size <= map.size) {
-    for (const a of e.ancestors) n += collect(found, map, a);
+    for (const a of e.ancestors) {
+      const list = map.get(a);
+      if (list !== undefined) n += pushBucket(found, a, list, env, splits);
+    }
   } else {
     // Fewer anchors than ancestors (a deep hierarchy): walk the anchors instead.
-    for (const [key, list] of map) {
-      if (e.ancestors.has(key)) {
-        for (const i of list) found.push(i);
-        n++;
-      }
-    }
+    for (const [key, list] of map) if (e.ancestors.has(key)) n += pushBucket(found, key, list, env, splits);
   }
   return n;
 }

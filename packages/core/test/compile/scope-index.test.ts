@@ -122,10 +122,13 @@ function compile(texts: readonly string[]): PolicySet {
 }
 
 describe('ScopeIndex', () => {
-  it('returns every policy whose scope matches, once, in order', () => {
+  it.each([
+    ['small sets', 1, 12, 400],
+    ['large sets (buckets split by action)', 150, 220, 25],
+  ])('returns every policy that is satisfied or errors, once, in order: %s', (_name, minLength, maxLength, numRuns) => {
     fc.assert(
       fc.property(
-        fc.array(policyText, { minLength: 1, maxLength: 12 }),
+        fc.array(policyText, { minLength, maxLength }),
         fc.array(request, { minLength: 1, maxLength: 8 }),
         (texts, reqs) => {
           const ps = compile(texts);
@@ -149,7 +152,7 @@ describe('ScopeIndex', () => {
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns },
     );
   });
 
@@ -210,6 +213,27 @@ describe('ScopeIndex', () => {
     expect(decide(ps.candidates(env(CedarRecord.EMPTY)), env(CedarRecord.EMPTY)).errors.map((e) => e.policyId)).toEqual(
       ['policy0', 'policy1', 'policy2'],
     );
+  });
+
+  it("splits a large group bucket by action: a request takes only its own action's policies", () => {
+    const texts = Array.from(
+      { length: 40 },
+      (_, i) => `permit(principal in Group::"eng", action == Action::"${i % 2 ? 'write' : 'read'}", resource);`,
+    );
+    texts.push('permit(principal in Group::"eng", action, resource);');
+    texts.push('permit(principal in Group::"eng", action in [Action::"ro", Action::"write"], resource);');
+    const ps = PolicySet.compile(texts.join('\n'));
+    const env: EvalEnv = {
+      principal: u('User', 'alice'),
+      action: u('Action', 'read'),
+      resource: u('File', 'a'),
+      context: CedarRecord.EMPTY,
+      entities: store,
+    };
+    const ids = ps.candidates(env).map((p) => Number(p.id.slice('policy'.length)));
+    // the 20 `read` policies, the unconstrained one, and the list naming `ro` (an ancestor of read)
+    expect(ids).toEqual([...Array.from({ length: 20 }, (_, k) => 2 * k), 40, 41]);
+    expect(decide(ps.candidates(env), env)).toEqual(decide(ps.policies, env));
   });
 
   it('finds a policy anchored on an action once even when several listed actions match', () => {
