@@ -18,11 +18,18 @@ export const I64_MIN = -(2n ** 63n);
 export const I64_MAX = 2n ** 63n - 1n;
 
 /** Quote a string the way Cedar prints string literals (for keys and messages). */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f]/;
+/** Whether a string has a character Cedar's string syntax escapes (quote, backslash, controls). */
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x7f) return true;
+  }
+  return false;
+}
 
 export function quoteCedarString(s: string): string {
   // Almost every id needs no escaping; skip the per-character loop for those.
-  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
+  if (!needsEscape(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
