@@ -9,12 +9,13 @@
  * `__proto__` are plain data. Stores are immutable: {@link EntityStore.with} returns a new
  * version that shares every entity whose ancestry did not change.
  *
- * Versions are cheap: a version is a frozen base map plus the entries of a shared, append-only
- * log that are not newer than the version itself (each log key keeps its history, newest
- * first). `with()` costs what the change costs — the changed entities and, when their
- * ancestry changes, their descendants, found through a child index built once per base — and
- * the log is folded into a new base once it holds more than an eighth of the base, so lookups
- * stay two `Map` reads and a long chain of versions keeps at most that much history alive.
+ * Versions are cheap: a version is a frozen base map plus what it sees of a log shared with
+ * the versions built after it (each key's states by sequence number; a version sees those not
+ * newer than itself). `with()` costs what the change costs — the changed entities and, when
+ * their ancestry changes, their descendants, found through a child index built once per base —
+ * and the log is folded into a new base once it would hold more than an eighth of the base, so
+ * a lookup stays two `Map` reads (one when the version sees no log) and a long chain of
+ * versions keeps at most that much history alive.
  */
 import { CedarRecord, type EntityUID, type Value, valueEquals } from '../values/value.js';
 
@@ -64,7 +65,11 @@ export interface EntityStoreOptions {
 
 export const DEFAULT_MAX_HIERARCHY_DEPTH = 2_000;
 
-/** Log entries that trigger folding into a new base: this many, or an eighth of the base. */
+/**
+ * A log that would hold more entries than this, or than an eighth of its base, is folded into a
+ * new base instead: an O(n) copy at most once per n/8 changed entries, and what a long chain
+ * of versions keeps alive stays a fraction of the store.
+ */
 const MIN_FOLD = 64;
 
 /** One class for every stored entity, so that property reads on the hot path stay monomorphic. */
@@ -75,12 +80,12 @@ class Stored implements StoredEntity {
   readonly ancestors: ReadonlySet<string>;
   readonly depth: number;
   readonly tags: ReadonlyMap<string, Value>;
-  constructor(e: EntityInput, ancestors: ReadonlySet<string>, depth: number) {
+  constructor(e: EntityInput, parents: readonly EntityUID[], ancestors: ReadonlySet<string>, depth: number) {
     this.uid = e.uid;
     // An empty attribute map is the common case for groups: one shared record for all of them.
     this.attrs =
       e.attrs instanceof CedarRecord ? e.attrs : e.attrs.size === 0 ? CedarRecord.EMPTY : new CedarRecord(e.attrs);
-    this.parents = e.parents;
+    this.parents = parents;
     this.ancestors = ancestors;
     this.depth = depth;
     this.tags = e.tags && e.tags.size > 0 ? e.tags : NO_TAGS;
@@ -93,12 +98,14 @@ interface Base {
   children: Map<string, string[]> | undefined;
 }
 
-/** A key's state as of log sequence number `seq` (`undefined`: removed), and its older states. */
+/** A key's state as of log sequence number `seq` (`undefined`: removed). */
 interface LogEntry {
   readonly seq: number;
   readonly entity: StoredEntity | undefined;
-  readonly prev: LogEntry | undefined;
 }
+
+/** A key's states in the log, oldest first (strictly increasing `seq`). */
+type History = LogEntry[];
 
 /**
  * What the versions over one base share. The log only grows: a version with sequence number
@@ -107,7 +114,7 @@ interface LogEntry {
  */
 interface Layer {
   readonly base: Base;
-  readonly log: Map<string, LogEntry>;
+  readonly log: Map<string, History>;
   /** Children by parent key for the edges that log entries add to the base's. */
   readonly logChildren: Map<string, Set<string>>;
   head: number;
@@ -118,9 +125,25 @@ interface Layer {
 const newLayer = (base: Base): Layer => ({ base, log: new Map(), logChildren: new Map(), head: 0, entries: 0 });
 
 /** The newest entry not newer than `seq`, or `undefined` when the base holds the answer. */
-function entryAt(h: LogEntry | undefined, seq: number): LogEntry | undefined {
-  while (h !== undefined && h.seq > seq) h = h.prev;
-  return h;
+function entryAt(h: History | undefined, seq: number): LogEntry | undefined {
+  if (h === undefined) return undefined;
+  let hi = h.length - 1;
+  const last = h[hi] as LogEntry;
+  // The newest version's case, and so the common one: its entry is the last.
+  if (last.seq <= seq) return last;
+  // An older version: binary search, so that a key updated in every version of a long
+  // chain does not make old versions' lookups walk its whole history.
+  let lo = 0;
+  let found: LogEntry | undefined;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = h[mid] as LogEntry;
+    if (e.seq <= seq) {
+      found = e;
+      lo = mid + 1;
+    } else hi = mid;
+  }
+  return found;
 }
 
 function hasParent(e: StoredEntity, key: string): boolean {
@@ -141,7 +164,7 @@ export class EntityStore {
   /** The base's entities; read directly on the hot path. */
   readonly #base: ReadonlyMap<string, StoredEntity>;
   /** The layer's log, or `undefined` when this version sees none of it (then only `#base` is read). */
-  readonly #log: Map<string, LogEntry> | undefined;
+  readonly #log: Map<string, History> | undefined;
   readonly #seq: number;
   readonly #layer: Layer;
   readonly #size: number;
@@ -159,18 +182,33 @@ export class EntityStore {
     this.version = ++versionCounter;
   }
 
-  static readonly EMPTY: EntityStore = EntityStore.#ofBase(new Map(), DEFAULT_MAX_HIERARCHY_DEPTH);
+  // Shared by every caller, so it never appends to its log (head −1): each `with()` on it
+  // starts a new layer, and no caller's entities stay reachable from it.
+  static readonly EMPTY: EntityStore = EntityStore.#ofBase(new Map(), DEFAULT_MAX_HIERARCHY_DEPTH, -1);
 
-  static #ofBase(entities: ReadonlyMap<string, StoredEntity>, maxDepth: number): EntityStore {
-    return new EntityStore(newLayer({ entities, children: undefined }), 0, entities.size, maxDepth);
+  static #ofBase(entities: ReadonlyMap<string, StoredEntity>, maxDepth: number, head = 0): EntityStore {
+    const layer = newLayer({ entities, children: undefined });
+    layer.head = head;
+    return new EntityStore(layer, 0, entities.size, maxDepth);
   }
 
   /** Build a store; throws {@link EntityError} on duplicate uids or cycles. */
   static from(inputs: Iterable<EntityInput>, opts: EntityStoreOptions = {}): EntityStore {
-    const raw = new Map<string, EntityInput>();
-    for (const e of inputs) addUnique(raw, e);
+    const work = new Map<string, EntityInput | typeof ON_PATH>();
+    const given: EntityInput[] = [];
+    for (const e of inputs) {
+      given.push(e);
+      work.set(e.uid.key, pending(e));
+    }
+    // One map write per entity in the usual case; repeated uids (Cedar accepts identical
+    // repeats) are checked on a second pass only when there are some.
+    if (work.size < given.length) {
+      work.clear();
+      for (const e of given) addUnique(work, pending(e));
+    }
     const maxDepth = opts.maxHierarchyDepth ?? DEFAULT_MAX_HIERARCHY_DEPTH;
-    return EntityStore.#ofBase(closeAncestors(raw, undefined, maxDepth), maxDepth);
+    settle(work, undefined, maxDepth);
+    return EntityStore.#ofBase(work as Map<string, StoredEntity>, maxDepth);
   }
 
   get size(): number {
@@ -204,7 +242,7 @@ export class EntityStore {
     return this.#log === undefined ? this.#base.values() : this.#overlaid(this.#log);
   }
 
-  *#overlaid(log: Map<string, LogEntry>): Generator<StoredEntity, undefined, undefined> {
+  *#overlaid(log: Map<string, History>): Generator<StoredEntity, undefined, undefined> {
     const seq = this.#seq;
     for (const [k, e] of this.#base) {
       const at = entryAt(log.get(k), seq);
@@ -243,111 +281,117 @@ export class EntityStore {
       if (old === undefined) size++;
       if (old === undefined || !sameParents(old.parents, e.parents)) affected.add(k);
     }
-    if (affected.size > 0) {
-      const stack = [...affected];
-      for (let k = stack.pop(); k !== undefined; k = stack.pop()) {
-        this.#eachChild(k, (c) => {
-          if (!affected.has(c)) {
-            affected.add(c);
-            stack.push(c);
-          }
-        });
-      }
-    }
-    const todo = new Map<string, EntityInput>();
-    const fresh = new Map<string, StoredEntity | undefined>();
-    for (const k of affected) {
-      if (removed.has(k)) fresh.set(k, undefined);
-      else todo.set(k, changed.get(k) ?? (this.get(k) as StoredEntity));
-    }
-    const closed = closeAncestors(todo, (k) => (removed.has(k) ? undefined : this.get(k)), this.#maxDepth);
-    for (const [k, e] of closed) fresh.set(k, e);
+    if (affected.size > 0) this.#addDescendants(affected);
+    const work = new Map<string, EntityInput | typeof ON_PATH>();
+    for (const k of affected)
+      if (!removed.has(k)) work.set(k, pending(changed.get(k) ?? (this.get(k) as StoredEntity)));
+    settle(work, (k) => (removed.has(k) ? undefined : this.get(k)), this.#maxDepth);
+    const fresh = work as Map<string, StoredEntity | undefined>;
+    for (const k of removed) fresh.set(k, undefined);
     for (const [k, e] of changed) {
-      if (!todo.has(k)) {
+      if (!affected.has(k)) {
         const old = this.get(k) as StoredEntity;
-        fresh.set(k, new Stored(e, old.ancestors, old.depth));
+        const parents = e.parents.every((p, i) => p.key === old.parents[i]?.key) ? old.parents : e.parents;
+        fresh.set(k, new Stored(e, parents, old.ancestors, old.depth));
       }
     }
     return this.#commit(fresh, size);
   }
 
-  /** Calls `visit` with the key of every entity that has `key` among its parents in this version. */
-  #eachChild(key: string, visit: (child: string) => void): void {
+  /** Adds to `keys` every entity that has one of them as an ancestor in this version. */
+  #addDescendants(keys: Set<string>): void {
     const layer = this.#layer;
     const base = layer.base;
     base.children ??= childIndex(base.entities);
-    const check = (c: string) => {
-      const e = this.get(c);
-      if (e !== undefined && hasParent(e, key)) visit(c);
-    };
-    const fromBase = base.children.get(key);
-    if (fromBase !== undefined) for (const c of fromBase) check(c);
-    if (this.#log !== undefined) {
-      const fromLog = layer.logChildren.get(key);
-      if (fromLog !== undefined) for (const c of fromLog) check(c);
+    const fromBase = base.children;
+    // Log edges matter only to a version that sees the log.
+    const fromLog = this.#log === undefined ? undefined : layer.logChildren;
+    const stack = [...keys];
+    for (let k = stack.pop(); k !== undefined; k = stack.pop()) {
+      // Both indexes may list a child that no longer has `k` as a parent here: check each one.
+      for (const list of [fromBase.get(k), fromLog?.get(k)]) {
+        if (list === undefined) continue;
+        for (const c of list) {
+          if (keys.has(c)) continue;
+          const e = this.get(c);
+          if (e !== undefined && hasParent(e, k)) {
+            keys.add(c);
+            stack.push(c);
+          }
+        }
+      }
     }
   }
 
-  /** The version that is this one plus `fresh` (`undefined`: removed): appended, forked or folded. */
+  /**
+   * The version that is this one plus `fresh` (`undefined`: removed). Appended to the shared
+   * log when this is the newest version on it; a branch from an older version gets a new log
+   * over the same base, starting with what this version sees of the old one (nothing for a
+   * version that sees none, such as one fresh from `from()`). Folded into a new base instead
+   * when the log would hold too much.
+   */
   #commit(fresh: ReadonlyMap<string, StoredEntity | undefined>, size: number): EntityStore {
     const layer = this.#layer;
-    const base = layer.base;
-    const fold = Math.max(MIN_FOLD, base.entities.size >>> 3);
+    const log = this.#log;
+    const seq = this.#seq;
+    const branch = seq !== layer.head;
+    let kept = layer.entries;
+    if (branch) {
+      kept = 0;
+      if (log !== undefined) for (const h of log.values()) if (entryAt(h, seq) !== undefined) kept++;
+    }
+    if (kept + fresh.size > Math.max(MIN_FOLD, layer.base.entities.size >>> 3)) return this.#fold(fresh);
     let target = layer;
-    let visible = layer.entries;
-    if (this.#seq !== layer.head) {
-      // Another version was already built on this one: copy what this version sees of the log
-      // into a new layer over the same base (nothing when it sees none of it).
-      visible = 0;
-      if (this.#log !== undefined) for (const h of this.#log.values()) if (entryAt(h, this.#seq)) visible++;
-    }
-    if (visible + fresh.size > fold) {
-      const entities = new Map<string, StoredEntity>(base.entities);
-      if (this.#log !== undefined) {
-        for (const [k, h] of this.#log) {
-          const at = entryAt(h, this.#seq);
-          if (at === undefined) continue;
-          if (at.entity === undefined) entities.delete(k);
-          else entities.set(k, at.entity);
-        }
-      }
-      for (const [k, e] of fresh) {
-        if (e === undefined) entities.delete(k);
-        else entities.set(k, e);
-      }
-      return EntityStore.#ofBase(entities, this.#maxDepth);
-    }
-    if (target.head !== this.#seq) {
-      target = newLayer(base);
-      if (this.#log !== undefined) {
-        for (const [k, h] of this.#log) {
-          const at = entryAt(h, this.#seq);
+    if (branch) {
+      target = newLayer(layer.base);
+      if (log !== undefined) {
+        for (const [k, h] of log) {
+          const at = entryAt(h, seq);
           if (at !== undefined) append(target, k, at.entity, 1);
         }
       }
     }
-    const seq = target.head + 1;
-    for (const [k, e] of fresh) append(target, k, e, seq);
-    target.head = seq;
-    return new EntityStore(target, seq, size, this.#maxDepth);
+    const next = target.head + 1;
+    for (const [k, e] of fresh) append(target, k, e, next);
+    target.head = next;
+    return new EntityStore(target, next, size, this.#maxDepth);
+  }
+
+  /** This version plus `fresh` as a new base: the O(n) step that `MIN_FOLD` spaces out. */
+  #fold(fresh: ReadonlyMap<string, StoredEntity | undefined>): EntityStore {
+    const entities = new Map<string, StoredEntity>(this.#base);
+    const set = (k: string, e: StoredEntity | undefined) => {
+      if (e === undefined) entities.delete(k);
+      else entities.set(k, e);
+    };
+    if (this.#log !== undefined) {
+      for (const [k, h] of this.#log) {
+        const at = entryAt(h, this.#seq);
+        if (at !== undefined) set(k, at.entity);
+      }
+    }
+    for (const [k, e] of fresh) set(k, e);
+    return EntityStore.#ofBase(entities, this.#maxDepth);
   }
 }
 
 /** Record `entity` (or a removal) for `key` at `seq`, indexing the parent edges the base lacks. */
 function append(layer: Layer, key: string, entity: StoredEntity | undefined, seq: number): void {
-  const prev = layer.log.get(key);
-  if (prev?.seq === seq) layer.log.set(key, { seq, entity, prev: prev.prev });
+  const h = layer.log.get(key);
+  // Only a fork writes a key twice at one `seq` (what the version saw, then the change).
+  if (h !== undefined && (h[h.length - 1] as LogEntry).seq === seq) h[h.length - 1] = { seq, entity };
   else {
-    layer.log.set(key, { seq, entity, prev });
+    if (h === undefined) layer.log.set(key, [{ seq, entity }]);
+    else h.push({ seq, entity });
     layer.entries++;
   }
   if (entity === undefined) return;
   const inBase = layer.base.entities.get(key);
   for (const p of entity.parents) {
     if (inBase !== undefined && hasParent(inBase, p.key)) continue;
-    let set = layer.logChildren.get(p.key);
-    if (set === undefined) layer.logChildren.set(p.key, (set = new Set()));
-    set.add(key);
+    const set = layer.logChildren.get(p.key);
+    if (set === undefined) layer.logChildren.set(p.key, new Set([key]));
+    else set.add(key);
   }
 }
 
@@ -367,8 +411,8 @@ function childIndex(entities: ReadonlyMap<string, StoredEntity>): Map<string, st
  * Add an entity, refusing a second entry for the same uid unless it is identical (same
  * attributes and tags by value, same parents as a set), which Cedar accepts.
  */
-function addUnique(into: Map<string, EntityInput>, e: EntityInput): void {
-  const prev = into.get(e.uid.key);
+function addUnique(into: Map<string, EntityInput | typeof ON_PATH>, e: EntityInput): void {
+  const prev = into.get(e.uid.key) as EntityInput | undefined;
   if (prev === undefined) into.set(e.uid.key, e);
   else if (!sameEntity(prev, e)) {
     throw new EntityError('duplicate', `duplicate entity entry \`${e.uid.key}\``, e.uid.key);
@@ -388,68 +432,116 @@ function sameValues(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string, Value>
 }
 
 function sameEntity(a: EntityInput, b: EntityInput): boolean {
-  return sameParents(a.parents, b.parents) && sameValues(mapOf(a.attrs), mapOf(b.attrs)) && sameValues(mapOf(a.tags), mapOf(b.tags));
+  return (
+    sameParents(a.parents, b.parents) &&
+    sameValues(mapOf(a.attrs), mapOf(b.attrs)) &&
+    sameValues(mapOf(a.tags), mapOf(b.tags))
+  );
 }
 
-/** Marks an entity on the current search path in `closeAncestors`' output map. */
+/** Marks an entity on the current search path in `settle`'s work map. */
 const ON_PATH = null;
 
+/** An input that is a stored entity (of any store), as a plain input, so `settle` sees it pending. */
+const pending = (e: EntityInput): EntityInput =>
+  e instanceof Stored ? { uid: e.uid, attrs: e.attrs, parents: e.parents, tags: e.tags } : e;
+
+/** What every child of one parent shares: its ancestor set, its depth, the parent's own uid. */
+interface ViaParent {
+  readonly ancestors: ReadonlySet<string>;
+  readonly depth: number;
+  /** The parent entity's uid, or `undefined` when the parent is not an entity. */
+  readonly uid: EntityUID | undefined;
+}
+
 /**
- * Stored forms of the entities in `todo`. A parent outside `todo` is looked up with `outside`
- * (final there; `undefined` or no function: not an entity). Iterative depth-first search (no
- * recursion, so a 100,000-deep chain cannot overflow the stack); an entity on the current
- * path is marked in the output map, which finds cycles without a separate set.
+ * Replace every input in `work` (keyed by uid; no {@link Stored} among them, see `pending`) by
+ * its stored form, in place, so that building a store needs a single map. A parent outside
+ * `work` is looked up with `outside` (final there; `undefined` or no function: not an
+ * entity). Iterative depth-first search (no recursion, so a 100,000-deep chain cannot overflow
+ * the stack); an entity on the current path is marked in `work` itself, which finds cycles.
  */
-function closeAncestors(
-  todo: ReadonlyMap<string, EntityInput>,
+function settle(
+  work: Map<string, EntityInput | typeof ON_PATH>,
   outside: ((key: string) => StoredEntity | undefined) | undefined,
   maxDepth: number,
-): Map<string, StoredEntity> {
-  const out = new Map<string, StoredEntity | typeof ON_PATH>();
-  // Entities with one parent share the set `{parent} ∪ ancestors(parent)`: most entities in a
-  // hierarchy (users, agents, tools under one group or server) then cost no set of their own.
-  const viaParent = new Map<string, ReadonlySet<string>>();
-  const settled = (k: string): StoredEntity | undefined =>
-    (out.get(k) as StoredEntity | undefined) ?? (outside !== undefined && !todo.has(k) ? outside(k) : undefined);
-  const finish = (e: EntityInput): void => {
-    let ancestors: ReadonlySet<string> = NO_ANCESTORS;
-    let depth = 0;
-    const parents = e.parents;
-    if (parents.length === 1) {
-      const pk = (parents[0] as EntityUID).key;
-      const pe = settled(pk);
-      // A parent that is not an entity is a root: one level above.
-      depth = pe ? pe.depth + 1 : 1;
-      let shared = viaParent.get(pk);
-      if (shared === undefined) {
-        shared = pe ? new Set(pe.ancestors).add(pk) : new Set([pk]);
-        viaParent.set(pk, shared);
-      }
-      ancestors = shared;
-    } else if (parents.length > 1) {
-      const own = new Set<string>();
-      for (const p of parents) {
-        own.add(p.key);
-        const pe = settled(p.key);
-        if (pe) for (const a of pe.ancestors) own.add(a);
-        const d = pe ? pe.depth + 1 : 1;
-        if (d > depth) depth = d;
-      }
-      ancestors = own;
+): void {
+  // Most entities have one parent, and siblings share `{parent} ∪ ancestors(parent)`: one set
+  // per parent instead of one per entity. Keyed by parents that are final, this small map also
+  // settles most entities without a read of the large one.
+  const viaParent = new Map<string, ViaParent>();
+  const settled = (k: string): StoredEntity | undefined => {
+    const s = work.get(k);
+    // Once an entity is finished, each parent in `work` is too (or it would be on the path).
+    if (s !== undefined) return s as Stored;
+    return outside?.(k);
+  };
+  const via = (p: EntityUID): ViaParent => {
+    let v = viaParent.get(p.key);
+    if (v === undefined) {
+      const pe = settled(p.key);
+      v = pe
+        ? { ancestors: new Set(pe.ancestors).add(p.key), depth: pe.depth + 1, uid: pe.uid }
+        : // A parent that is not an entity is a root: one level above.
+          { ancestors: new Set([p.key]), depth: 1, uid: undefined };
+      viaParent.set(p.key, v);
     }
+    return v;
+  };
+  const store = (e: EntityInput, parents: readonly EntityUID[], ancestors: ReadonlySet<string>, depth: number) => {
     if (depth > maxDepth) {
       throw new EntityError('limit', `entity hierarchy deeper than ${maxDepth} at \`${e.uid.key}\``, e.uid.key);
     }
-    out.set(e.uid.key, new Stored(e, ancestors, depth));
+    work.set(e.uid.key, new Stored(e, parents, ancestors, depth));
+  };
+  // Parents are stored as the parent entities' own uids when those exist: the input's copies
+  // (one uid object and key string per reference, kept by nothing else once a document is
+  // loaded) can then be collected.
+  const finish = (e: EntityInput): void => {
+    const parents = e.parents;
+    if (parents.length === 0) {
+      store(e, parents, NO_ANCESTORS, 0);
+      return;
+    }
+    if (parents.length === 1) {
+      const p = parents[0] as EntityUID;
+      const v = via(p);
+      store(e, v.uid === undefined || v.uid === p ? parents : [v.uid], v.ancestors, v.depth);
+      return;
+    }
+    const own = new Set<string>();
+    let canonical: EntityUID[] | undefined;
+    let depth = 0;
+    for (let i = 0; i < parents.length; i++) {
+      const p = parents[i] as EntityUID;
+      own.add(p.key);
+      const pe = settled(p.key);
+      if (pe) {
+        for (const a of pe.ancestors) own.add(a);
+        if (pe.uid !== p) {
+          canonical ??= parents.slice();
+          canonical[i] = pe.uid;
+        }
+      }
+      const d = pe ? pe.depth + 1 : 1;
+      if (d > depth) depth = d;
+    }
+    store(e, canonical ?? parents, own, depth);
   };
   // The search path: entities and the index of the next parent of each to visit.
   const path: EntityInput[] = [];
   const next: number[] = [];
-  for (const root of todo.values()) {
-    if (out.has(root.uid.key)) continue;
+  // Setting existing keys while iterating is safe: no key is added, and later values are read fresh.
+  for (const root of work.values()) {
+    if (root === ON_PATH || root instanceof Stored) continue;
+    // Entities given after their parent (or with none) need no search.
+    if (root.parents.length === 0 || (root.parents.length === 1 && viaParent.has((root.parents[0] as EntityUID).key))) {
+      finish(root);
+      continue;
+    }
     path.push(root);
     next.push(0);
-    out.set(root.uid.key, ON_PATH);
+    work.set(root.uid.key, ON_PATH);
     while (path.length > 0) {
       const top = path.length - 1;
       const e = path[top] as EntityInput;
@@ -457,20 +549,20 @@ function closeAncestors(
       if (i < e.parents.length) {
         next[top] = i + 1;
         const pk = (e.parents[i] as EntityUID).key;
-        const state = out.get(pk);
-        if (state === ON_PATH) {
+        const pe = work.get(pk);
+        if (pe === ON_PATH) {
           throw new EntityError('cycle', `entity hierarchy has a cycle through \`${pk}\``, pk);
         }
-        if (state !== undefined) continue;
-        const pe = todo.get(pk);
-        if (pe !== undefined) {
-          if (path.length >= maxDepth) {
-            throw new EntityError('limit', `entity hierarchy deeper than ${maxDepth} at \`${pk}\``, pk);
-          }
-          out.set(pk, ON_PATH);
-          path.push(pe);
-          next.push(0);
+        if (pe === undefined || pe instanceof Stored) continue;
+        // With `pk` pushed, the path's first entity is at least `path.length` deep: past the limit
+        // only when that exceeds it (anything less is judged exactly when finished), so whether a
+        // hierarchy is refused does not depend on the order it was given in.
+        if (path.length > maxDepth) {
+          throw new EntityError('limit', `entity hierarchy deeper than ${maxDepth} at \`${pk}\``, pk);
         }
+        work.set(pk, ON_PATH);
+        path.push(pe);
+        next.push(0);
       } else {
         finish(e);
         path.pop();
@@ -478,5 +570,4 @@ function closeAncestors(
       }
     }
   }
-  return out as Map<string, StoredEntity>;
 }

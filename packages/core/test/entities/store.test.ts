@@ -3,12 +3,18 @@
  * The entity store: ancestor closure, Cedar's rules for duplicates and cycles (compared with
  * cedar-wasm), the hierarchy depth limit, incremental `with()` updates (ancestry of
  * descendants, removal, sharing of untouched entities), deep chains and prototype-named ids.
+ * Versions: random sequences of `with()` calls, branching from old versions too, must give
+ * exactly what `EntityStore.from` gives for the same entities (errors included), share what
+ * they did not change, and leave every older version as it was.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EntityError, type EntityInput, EntityStore } from '../../src/entities/store.js';
 import { CedarRecord, EntityUID, type Value } from '../../src/values/value.js';
@@ -241,7 +247,18 @@ describe('hierarchy depth limit', () => {
     expect(entityError(() => s.with(below)).kind).toBe('limit');
   });
 
-  it('applies the default limit of 10,000', () => {
+  it('accepts a chain exactly at the limit and refuses one past it, whatever the order', () => {
+    // 51 entities: the bottom one is 50 deep, which a limit of 50 allows.
+    for (const inputs of [chain(51), chain(51).reverse()]) {
+      const s = EntityStore.from(inputs, { maxHierarchyDepth: 50 });
+      expect(s.getEntity(u('N', 'n0'))?.depth).toBe(50);
+    }
+    for (const inputs of [chain(52), chain(52).reverse()]) {
+      expect(entityError(() => EntityStore.from(inputs, { maxHierarchyDepth: 50 })).kind).toBe('limit');
+    }
+  });
+
+  it('applies the default limit', () => {
     expect(entityError(() => EntityStore.from(chain(10_050))).kind).toBe('limit');
   });
 
@@ -386,5 +403,248 @@ describe('prototype-named ids and types', () => {
     const t = s.with([ent(u('Group', 'constructor'), [u('Group', 'toString')])]);
     expect(t.isIn(p, u('Group', 'toString'))).toBe(true);
     expect(t.with([], [p]).getEntity(p)).toBeUndefined();
+  });
+});
+
+describe('versions', () => {
+  // A small universe, so that random updates collide, close cycles and build chains deeper
+  // than small limits; `ghost` is named as a parent but never becomes an entity.
+  const IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', '__proto__'];
+  const PARENT_IDS = [...IDS, 'ghost'];
+  const uidOf = (id: string) => u('G', id);
+  const KEYS = [...PARENT_IDS.map(uidOf), u('H', 'a')];
+
+  type Model = ReadonlyMap<string, EntityInput>;
+
+  /** Everything a store answers about the universe, in a form `toEqual` compares. */
+  function view(s: EntityStore) {
+    const entities = KEYS.map((x) => {
+      const e = s.getEntity(x);
+      if (e === undefined) return null;
+      return {
+        same: s.get(x.key) === e,
+        parents: e.parents.map((p) => p.key).sort(),
+        attrs: [...e.attrs.map],
+        tags: [...e.tags],
+        ancestors: [...e.ancestors].sort(),
+        depth: e.depth,
+      };
+    });
+    return {
+      size: s.size,
+      entities,
+      isIn: KEYS.map((a) => KEYS.map((b) => s.isIn(a, b))),
+      listed: [...s.entities()].map((e) => e.uid.key).sort(),
+    };
+  }
+
+  type Outcome = { ok: true; store: EntityStore } | { ok: false; kind: EntityError['kind'] };
+  function attempt(f: () => EntityStore): Outcome {
+    try {
+      return { ok: true, store: f() };
+    } catch (e) {
+      if (e instanceof EntityError) return { ok: false, kind: e.kind };
+      throw e;
+    }
+  }
+
+  function hasCycle(model: Model): boolean {
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (k: string): boolean => {
+      const s = state.get(k);
+      if (s !== undefined) return s === 'open';
+      const e = model.get(k);
+      if (e === undefined) return false;
+      state.set(k, 'open');
+      if (e.parents.some((p) => visit(p.key))) return true;
+      state.set(k, 'done');
+      return false;
+    };
+    return [...model.keys()].some(visit);
+  }
+
+  /**
+   * `parents: null` keeps the entity's current parents (an attribute-only update). Most
+   * updates only name parents later in `IDS` (no cycle), so that most sequences go on long
+   * enough to reach the log's folds; the others may name any.
+   */
+  const upsert = fc
+    .record({
+      id: fc.constantFrom(...IDS),
+      parents: fc.option(fc.uniqueArray(fc.constantFrom(...PARENT_IDS), { maxLength: 3 }), { nil: null }),
+      upward: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      v: fc.nat(3),
+      tagged: fc.boolean(),
+    })
+    .map(({ id, parents, upward, v, tagged }) => ({
+      id,
+      parents:
+        parents === null || !upward ? parents : parents.filter((p) => PARENT_IDS.indexOf(p) > PARENT_IDS.indexOf(id)),
+      v,
+      tagged,
+    }));
+  type Upsert = typeof upsert extends fc.Arbitrary<infer T> ? T : never;
+  /** `from: -1` updates the newest version; any other number, an older one (a branch). */
+  const step = fc.record({
+    from: fc.oneof({ weight: 6, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.nat() }),
+    upserts: fc.uniqueArray(upsert, { selector: (x) => x.id, maxLength: 4 }),
+    removals: fc.uniqueArray(fc.constantFrom(...PARENT_IDS), { maxLength: 2 }),
+  });
+
+  // Fresh uid objects every time, as a new entities document would give.
+  const input = (x: Upsert, model: Model): EntityInput =>
+    ent(
+      uidOf(x.id),
+      x.parents === null
+        ? (model.get(uidOf(x.id).key)?.parents ?? []).map((p) => u(p.type, p.id))
+        : x.parents.map(uidOf),
+      [['v', BigInt(x.v)]],
+      x.tagged ? [['t', BigInt(x.v)]] : undefined,
+    );
+
+  it('equal a store built from scratch with the same entities, after any updates from any version', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(step, { minLength: 30, maxLength: 80 }),
+        (maxHierarchyDepth, steps) => {
+          const opts = { maxHierarchyDepth };
+          const first = EntityStore.from([], opts);
+          const versions: { store: EntityStore; model: Model; seen: ReturnType<typeof view> }[] = [
+            { store: first, model: new Map(), seen: view(first) },
+          ];
+          for (const st of steps) {
+            const at = versions[
+              st.from === -1 ? versions.length - 1 : st.from % versions.length
+            ] as (typeof versions)[0];
+            const upserts = st.upserts.map((x) => input(x, at.model));
+            const removals = st.removals.map(uidOf);
+            const model = new Map(at.model);
+            for (const r of removals) model.delete(r.key);
+            for (const e of upserts) model.set(e.uid.key, e);
+            const expected = attempt(() => EntityStore.from([...model.values()], opts));
+            const actual = attempt(() => at.store.with(upserts, removals));
+            if (!expected.ok || !actual.ok) {
+              expect({ actual: actual.ok, expected: expected.ok }).toEqual({ actual: false, expected: false });
+              if (actual.ok || expected.ok) continue;
+              if (!hasCycle(model)) expect(actual.kind).toBe(expected.kind);
+              else if (maxHierarchyDepth >= model.size)
+                expect([actual.kind, expected.kind]).toEqual(['cycle', 'cycle']);
+              else expect(['cycle', 'limit']).toContain(actual.kind);
+              continue;
+            }
+            const next = actual.store;
+            expect(view(next)).toEqual(view(expected.store));
+            expect(next.version).toBeGreaterThan(at.store.version);
+            // What the update cannot have changed is shared, not copied.
+            const touched = new Set([...upserts.map((e) => e.uid.key), ...removals.map((r) => r.key)]);
+            for (const e of at.store.entities()) {
+              if (touched.has(e.uid.key) || [...e.ancestors].some((a) => touched.has(a))) continue;
+              expect(next.get(e.uid.key)).toBe(e);
+            }
+            versions.push({ store: next, model, seen: view(next) });
+          }
+          // Every version still answers as it did when it was made.
+          for (const v of versions) expect(view(v.store)).toEqual(v.seen);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('stay exact along a long chain of updates, old versions included', () => {
+    // 40 groups in a tree and 260 users; 3,000 updates (attributes, moves, inserts, removals,
+    // one entity changed by every update) go through many folds of the log into a new base.
+    const group = (i: number) => u('Group', `g${i}`);
+    const user = (i: number) => u('User', `u${i}`);
+    const model = new Map<string, EntityInput>();
+    const put = (e: EntityInput) => model.set(e.uid.key, e);
+    for (let i = 0; i < 40; i++) put(ent(group(i), i === 0 ? [] : [group((i - 1) >> 1)]));
+    for (let i = 0; i < 260; i++) put(ent(user(i), [group(i % 40)], [['n', 0n]]));
+    let s = EntityStore.from([...model.values()]);
+    const kept: { store: EntityStore; expected: EntityStore }[] = [];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let step = 1; step <= 3000; step++) {
+      const upserts: EntityInput[] = [ent(user(0), [group(step % 40)], [['n', BigInt(step)]])];
+      const removals: EntityUID[] = [];
+      const kind = rand(10);
+      if (kind < 5) upserts.push(ent(user(1 + rand(259)), [group(rand(40))], [['n', BigInt(step)]]));
+      else if (kind < 7) {
+        const g = 1 + rand(39);
+        upserts.push(ent(group(g), [group(rand(g))]));
+      } else if (kind < 9) upserts.push(ent(user(260 + rand(100)), [group(rand(40))]));
+      else removals.push(user(1 + rand(359)));
+      for (const r of removals) model.delete(r.key);
+      for (const e of upserts) put(e);
+      s = s.with(upserts, removals);
+      if (step % 250 === 0) kept.push({ store: s, expected: EntityStore.from([...model.values()]) });
+    }
+    const full = (x: EntityStore) =>
+      [...x.entities()]
+        .map((e) => [e.uid.key, e.depth, [...e.ancestors].sort(), [...e.attrs.map]] as const)
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (const k of kept) {
+      expect(k.store.size).toBe(k.expected.size);
+      expect(full(k.store)).toEqual(full(k.expected));
+      expect(k.store.getEntity(user(0))?.attrs.get('n')).toBe(k.expected.getEntity(user(0))?.attrs.get('n'));
+    }
+  });
+
+  it('do not keep the history of a long chain alive', async () => {
+    // A full collection on demand: contexts made after the flag is set get `gc`.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const early: WeakRef<object>[] = [];
+    let s = EntityStore.from([ent(alice, [eng]), ent(eng)]);
+    for (let i = 0; i < 2000; i++) {
+      const attrs = new Map<string, Value>([['n', BigInt(i)]]);
+      if (i < 10) early.push(new WeakRef(attrs));
+      s = s.with([{ uid: alice, attrs, parents: [eng] }]);
+    }
+    // WeakRef targets stay alive until the current job ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(early.filter((w) => w.deref() !== undefined)).toHaveLength(0);
+    expect(s.getEntity(alice)?.attrs.get('n')).toBe(1999n);
+  });
+
+  it('branch: updates of an older version leave the newer ones alone', () => {
+    const s0 = EntityStore.from([ent(alice, [eng]), ent(eng, [all]), ent(all)]);
+    const s1 = s0.with([ent(eng, [])]);
+    const s2 = s0.with([ent(alice, [all], [['x', 1n]])]);
+    const s3 = s1.with([ent(all, [eng])]);
+    const s4 = s1.with([], [eng]);
+    expect(s0.isIn(alice, all)).toBe(true);
+    expect(s1.isIn(alice, all)).toBe(false);
+    expect(s2.isIn(alice, eng)).toBe(false);
+    expect(s2.getEntity(alice)?.attrs.get('x')).toBe(1n);
+    expect([s3.isIn(all, eng), s3.isIn(alice, all), s3.isIn(alice, eng)]).toEqual([true, false, true]);
+    expect(s4.getEntity(eng)).toBeUndefined();
+    expect([s0.size, s1.size, s2.size, s3.size, s4.size]).toEqual([3, 3, 3, 3, 2]);
+    expect(s1.getEntity(alice)?.attrs.map.size).toBe(0);
+  });
+
+  it('an update that fails changes nothing, and the version can still be updated', () => {
+    const s = EntityStore.from([ent(alice, [eng]), ent(eng, [all]), ent(all)]);
+    const t = s.with([ent(u('User', 'bob'), [eng])]);
+    expect(entityError(() => t.with([ent(all, [alice])])).kind).toBe('cycle');
+    expect(entityError(() => s.with([ent(all, [alice])])).kind).toBe('cycle');
+    expect(t.isIn(all, alice)).toBe(false);
+    const v = t.with([ent(all, [u('Group', 'root')])]);
+    expect(v.isIn(u('User', 'bob'), u('Group', 'root'))).toBe(true);
+    expect(t.isIn(u('User', 'bob'), u('Group', 'root'))).toBe(false);
+  });
+
+  it('keep an attribute update from touching descendants, and refer parents to the stored uids', () => {
+    const s = EntityStore.from([ent(alice, [eng]), ent(eng, [all]), ent(all)]);
+    const t = s.with([ent(u('Group', 'eng'), [u('Group', 'all')], [['name', 'Engineering']])]);
+    expect(t.getEntity(alice)).toBe(s.getEntity(alice));
+    expect(t.getEntity(eng)?.ancestors).toBe(s.getEntity(eng)?.ancestors);
+    expect(t.getEntity(eng)?.attrs.get('name')).toBe('Engineering');
+    expect(s.getEntity(alice)?.parents[0]).toBe(s.getEntity(eng)?.uid);
   });
 });
