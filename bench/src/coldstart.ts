@@ -49,6 +49,24 @@ process.stdout.write(JSON.stringify({ import_ms: t1 - t0, authorizer_ms: t2 - t1
   import_to_decision_ms: t3 - t0, process_to_decision_ms: t3, decision: d.decision }));
 `;
 
+/** From a bundle: no Cedar text parsed; reports whether cedar-wasm was loaded at all. */
+const BUNDLE_CHILD = `
+import { readFileSync } from 'node:fs';
+const input = JSON.parse(readFileSync(process.env.BENCH_INPUT, 'utf8'));
+const bundle = readFileSync(process.env.BENCH_BUNDLE, 'utf8');
+const t0 = performance.now();
+const m = await import(process.env.MANDATE_CORE_URL);
+const t1 = performance.now();
+const { policySet } = m.readBundle(bundle);
+const tb = performance.now();
+const authz = new m.Authorizer({ policies: policySet, entities: input.entities });
+const t2 = performance.now();
+const d = authz.authorize(input.request);
+const t3 = performance.now();
+process.stdout.write(JSON.stringify({ import_ms: t1 - t0, read_bundle_ms: tb - t1, authorizer_ms: t2 - t1, first_decision_ms: t3 - t2,
+  import_to_decision_ms: t3 - t0, process_to_decision_ms: t3, decision: d.decision, wasm_loaded: m.isCedarWasmLoaded() }));
+`;
+
 const CEDAR_CHILD = `
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -105,29 +123,53 @@ function medianOf(runs: ColdStart[]): ColdStart {
 export async function coldStart(
   w: Workload,
   runs: number,
-): Promise<{ mandate: ColdStart; cedar: ColdStart; emptyNodeMs: number }> {
+  bundleText: string,
+): Promise<{
+  mandate: ColdStart;
+  fromBundle: ColdStart & { wasm_loaded: boolean; read_bundle_ms: number };
+  cedar: ColdStart;
+  emptyNodeMs: number;
+}> {
   const core = await bundleCore();
   const mandateFile = join(coldDir, 'child-mandate.mjs');
+  const bundleFile = join(coldDir, 'child-bundle.mjs');
   const cedarFile = join(coldDir, 'child-cedar.mjs');
+  const policyBundle = join(coldDir, 'policies.bundle.json');
   writeFileSync(mandateFile, MANDATE_CHILD);
+  writeFileSync(bundleFile, BUNDLE_CHILD);
   writeFileSync(cedarFile, CEDAR_CHILD);
+  writeFileSync(policyBundle, bundleText);
   const q = w.requests[0];
   if (q === undefined) throw new Error('cold start: workload has no request');
   const request = { principal: q.principal, action: q.action, resource: q.resource, context: q.context };
   const inputFile = join(coldDir, 'input.json');
   writeFileSync(inputFile, JSON.stringify({ policies: w.policies, entities: w.entities, request, slice: q.slice }));
-  const env = { MANDATE_CORE_URL: pathToFileURL(core).href, BENCH_INPUT: inputFile };
+  const env = { MANDATE_CORE_URL: pathToFileURL(core).href, BENCH_INPUT: inputFile, BENCH_BUNDLE: policyBundle };
   const m: ColdStart[] = [];
+  const b: ColdStart[] = [];
+  let wasmLoaded = false;
   const c: ColdStart[] = [];
   const e: number[] = [];
   for (let i = 0; i < runs; i++) {
     m.push(runChild(mandateFile, env));
+    const fromBundle = runChild(bundleFile, env) as ColdStart & { wasm_loaded?: boolean };
+    wasmLoaded ||= fromBundle.wasm_loaded === true;
+    b.push(fromBundle);
     c.push(runChild(cedarFile, env));
     const t0 = performance.now();
     spawnSync(process.execPath, ['-e', '0']);
     e.push(performance.now() - t0);
   }
-  return { mandate: medianOf(m), cedar: medianOf(c), emptyNodeMs: median(e) };
+  return {
+    mandate: medianOf(m),
+    fromBundle: {
+      ...medianOf(b),
+      read_bundle_ms: median(b.map((x) => (x as ColdStart & { read_bundle_ms: number }).read_bundle_ms)),
+      wasm_loaded: wasmLoaded,
+    },
+    cedar: medianOf(c),
+    emptyNodeMs: median(e),
+  };
 }
 
 const COMPILE_CHILD = `

@@ -4,7 +4,7 @@
  * compiled and preparsed policy sets) so that each expensive thing is built once per run.
  */
 import type { AuthorizationCall } from '@cedar-policy/cedar-wasm/nodejs';
-import { Authorizer, EntityStore, type EntityUID, PolicySet } from '@mandate/core';
+import { Authorizer, EntityStore, type EntityUID, PolicySet, writeBundle } from '@mandate/core';
 import { deepHierarchy, typeWide, wideContext } from './adversarial.js';
 import { coldStart, compileInFreshProcess, type FreshCompile } from './coldstart.js';
 import {
@@ -544,10 +544,13 @@ export function updateMeasurements(lab: Lab, n: number): Measurement {
 export async function coldStartMeasurement(lab: Lab): Promise<Measurement> {
   lab.cfg.log('cold start: fresh processes');
   const c = lab.compiled(10, 1000, poolSize(lab.cfg, 10));
-  const r = await coldStart(c.workload, lab.cfg.coldRuns);
-  if (r.mandate.decision !== r.cedar.decision) {
-    throw new Error(`cold start: mandate ${r.mandate.decision} vs cedar-wasm ${r.cedar.decision}`);
+  const r = await coldStart(c.workload, lab.cfg.coldRuns, writeBundle(PolicySet.compile(c.workload.policies)));
+  if (r.mandate.decision !== r.cedar.decision || r.fromBundle.decision !== r.cedar.decision) {
+    throw new Error(
+      `cold start: mandate ${r.mandate.decision}, from a bundle ${r.fromBundle.decision}, cedar-wasm ${r.cedar.decision}`,
+    );
   }
+  if (r.fromBundle.wasm_loaded) throw new Error('cold start: deciding from a bundle loaded cedar-wasm');
   return {
     id: 'coldstart/10x1k',
     title: `cold start, 10 policies + 1k entities (median of ${lab.cfg.coldRuns})`,
@@ -562,7 +565,10 @@ export async function coldStartMeasurement(lab: Lab): Promise<Measurement> {
       'cedar-wasm: first statefulIsAuthorized': fmtMs(r.cedar.first_decision_ms),
       'cedar-wasm: import → first decision': fmtMs(r.cedar.import_to_decision_ms),
       'empty node process (spawn to exit)': fmtMs(r.emptyNodeMs),
-      'from a bundle (no Cedar text, no wasm)': 'n/a: @mandate/core has no bundle API yet',
+      'from a bundle: readBundle (policies; no Cedar text, no wasm)': fmtMs(r.fromBundle.read_bundle_ms),
+      'from a bundle: readBundle + new Authorizer (1k entities JSON)': fmtMs(r.fromBundle.authorizer_ms),
+      'from a bundle: import → first decision': fmtMs(r.fromBundle.import_to_decision_ms),
+      mandate_bundle_import_to_decision_ms: round(r.fromBundle.import_to_decision_ms),
       mandate_import_to_decision_ms: round(r.mandate.import_to_decision_ms),
       mandate_import_ms: round(r.mandate.import_ms),
       cedar_import_to_decision_ms: round(r.cedar.import_to_decision_ms),
