@@ -15,6 +15,7 @@
  *
  * Decimal values are not ordered by `<` and friends (Cedar: type error); only by the methods.
  */
+import { utf8Length } from '../text/utf8.js';
 import { EvaluationError } from '../values/errors.js';
 import { ExtensionValue, I64_MAX, I64_MIN } from '../values/value.js';
 
@@ -63,15 +64,6 @@ function isAsciiDigits(s: string): boolean {
     if (c < 0x30 || c > 0x39) return false;
   }
   return true;
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-  }
-  return n;
 }
 
 const inI64 = (v: bigint): boolean => v >= I64_MIN && v <= I64_MAX;

@@ -29,6 +29,7 @@
  * - `isLoopback`: block ⊆ 127.0.0.0/8, or = ::1/128;
  * - `isMulticast`: block ⊆ 224.0.0.0/4, or ⊆ ff00::/8.
  */
+import { utf8Length } from '../text/utf8.js';
 import { EvaluationError } from '../values/errors.js';
 import { ExtensionValue } from '../values/value.js';
 
@@ -116,16 +117,6 @@ function parseAddress(s: string): { v6: boolean; addr: bigint } | undefined {
   const v6 = parseIpv6(s);
   if (v6 !== undefined) return { v6: true, addr: v6 };
   return undefined;
-}
-
-/** UTF-8 length, which is what Cedar measures a prefix's length in. */
-function utf8Length(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-  }
-  return n;
 }
 
 /**

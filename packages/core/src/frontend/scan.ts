@@ -130,30 +130,4 @@ export function scanStatements(text: string): Statement[] {
   return out;
 }
 
-/**
- * cedar-wasm reports positions as UTF-8 byte offsets; JS strings index UTF-16 code units.
- * Convert a byte offset into `text` to a string index.
- */
-export function utf8OffsetToIndex(text: string, byteOffset: number): number {
-  let bytes = 0;
-  let i = 0;
-  while (i < text.length && bytes < byteOffset) {
-    const c = text.codePointAt(i) as number;
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    i += c >= 0x10000 ? 2 : 1;
-  }
-  return i;
-}
-
-/** Line and column (1-based) of an offset, for error messages. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
+export { lineColumn, utf8OffsetToIndex } from '../text/utf8.js';

@@ -4,7 +4,9 @@
  * and checked by cedar-wasm, so what is refused and why is exactly Cedar's), with the places
  * in the schema text it points at, as offsets and as lines and columns.
  */
+
 import type { SourceLocation } from '../errors.js';
+import { lineColumn, utf8OffsetToIndex } from '../text/utf8.js';
 
 export interface SchemaSourceLocation extends SourceLocation {
   /** What Cedar says about this place (`expected \`;\``), when it says anything. */
@@ -46,25 +48,8 @@ export function locate(
   end: number,
   label: string | null | undefined,
 ): SchemaSourceLocation {
-  let bytes = 0;
-  let i = 0;
-  const toIndex = (target: number): number => {
-    while (i < text.length && bytes < target) {
-      const cp = text.codePointAt(i) as number;
-      bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      i += cp > 0xffff ? 2 : 1;
-    }
-    return i;
-  };
-  const offset = toIndex(start);
-  const endIndex = toIndex(Math.max(start, end));
-  let line = 1;
-  let lineStart = 0;
-  for (let j = 0; j < offset; j++) {
-    if (text.charCodeAt(j) === 10) {
-      line++;
-      lineStart = j + 1;
-    }
-  }
-  return { offset, length: endIndex - offset, line, column: offset - lineStart + 1, label: label ?? undefined };
+  const offset = utf8OffsetToIndex(text, start);
+  const endIndex = utf8OffsetToIndex(text, Math.max(start, end));
+  const { line, column } = lineColumn(text, offset);
+  return { offset, length: endIndex - offset, line, column, label: label ?? undefined };
 }
