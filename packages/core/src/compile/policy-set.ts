@@ -87,17 +87,24 @@ export class PolicySet {
     templates: ReadonlyMap<string, PolicyIR>,
     links: readonly TemplateLinkInput[],
     source?: PolicySetInput,
+    /** Already compiled: the statics and the first links of `links` (see {@link PolicySet.link}). */
+    reuse?: readonly CompiledPolicy[],
   ) {
     this.source = source;
     const ids = new Set<string>(templates.keys());
     const policies: CompiledPolicy[] = [];
-    for (const ir of staticIR) {
+    for (const p of reuse ?? []) {
+      ids.add(p.id);
+      policies.push(p);
+    }
+    for (const ir of reuse === undefined ? staticIR : []) {
       if (ids.has(ir.id))
         throw new PolicyError('duplicate-id', `duplicate template or policy id \`${ir.id}\``, { policyId: ir.id });
       ids.add(ir.id);
       policies.push(compilePolicy(ir));
     }
-    for (const link of links) {
+    const linkedAlready = reuse === undefined ? 0 : reuse.length - staticIR.length;
+    for (const link of links.slice(linkedAlready)) {
       const t = templates.get(link.templateId);
       if (t === undefined) {
         throw new PolicyError('link', `link \`${link.newId}\`: no template with id \`${link.templateId}\``, {
@@ -165,7 +172,14 @@ export class PolicySet {
 
   /** A new set with one more template link (its `source` is dropped: it no longer describes the set). */
   link(templateId: string, newId: string, values: Readonly<Record<string, unknown>>): PolicySet {
-    return new PolicySet(this.staticIR, this.templates, [...this.links, { templateId, newId, values }]);
+    // Only the new link is compiled; every policy already compiled is shared.
+    return new PolicySet(
+      this.staticIR,
+      this.templates,
+      [...this.links, { templateId, newId, values }],
+      undefined,
+      this.policies,
+    );
   }
 
   get size(): number {

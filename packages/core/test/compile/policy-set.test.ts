@@ -246,3 +246,28 @@ describe('duplicate ids', () => {
     );
   });
 });
+
+describe('link() on a compiled set', () => {
+  const base = PolicySet.compile(
+    'permit(principal == ?principal, action, resource);\npermit(principal, action, resource) when { context.x };',
+  );
+
+  it('compiles only the new link and shares every policy already compiled', () => {
+    const one = base.link('policy0', 'l1', { '?principal': { type: 'User', id: 'alice' } });
+    const two = one.link('policy0', 'l2', { '?principal': { type: 'User', id: 'bob' } });
+    expect(two.policies.map((p) => p.id)).toEqual(['policy1', 'l1', 'l2']);
+    expect(two.policies[0]).toBe(base.policies[0]);
+    expect(two.policies[1]).toBe(one.policies[1]);
+    expect(two.get('l2')?.scope.principal).toEqual({ op: '==', target: { uid: new EntityUID('User', 'bob') } });
+    // the earlier sets are unchanged
+    expect(one.policies.map((p) => p.id)).toEqual(['policy1', 'l1']);
+    expect(base.policies.map((p) => p.id)).toEqual(['policy1']);
+  });
+
+  it('still refuses a duplicate id or an unknown template', () => {
+    const one = base.link('policy0', 'l1', { '?principal': { type: 'User', id: 'alice' } });
+    expect(() => one.link('policy0', 'l1', { '?principal': { type: 'User', id: 'bob' } })).toThrow(PolicyError);
+    expect(() => one.link('policy0', 'policy1', { '?principal': { type: 'User', id: 'bob' } })).toThrow(/duplicate/);
+    expect(() => one.link('nope', 'l2', { '?principal': { type: 'User', id: 'bob' } })).toThrow(/no template/);
+  });
+});
