@@ -15,7 +15,13 @@ import { assertValid } from '../frontend/validate.js';
 import type { Schema } from '../schema/index.js';
 import type { CedarRecord } from '../values/value.js';
 import { EntityUID } from '../values/value.js';
-import { type AuthorizationError, type DecisionCore, decideDetailed, type FailClosedMode } from './decide.js';
+import {
+  type AuthorizationError,
+  type DecisionCore,
+  type DetailedDecision,
+  decideDetailed,
+  type FailClosedMode,
+} from './decide.js';
 import {
   type EntitiesInput,
   type EntityRefInput,
@@ -114,12 +120,25 @@ export class Authorizer {
   /** Decide one request. Never throws. */
   authorize(request: AuthorizationRequest): Decision {
     let env: EvalEnv;
+    let d: DetailedDecision;
     try {
       env = this.#env(request);
     } catch (e) {
       return { decision: 'deny', reasons: [], errors: [], determining: [], failure: { message: messageOf(e) } };
     }
-    const d = decideDetailed(this.policySet.candidates(env), env, this.#failClosed);
+    try {
+      d = decideDetailed(this.policySet.candidates(env), env, this.#failClosed);
+    } catch (e) {
+      // Policy errors are caught per policy inside; anything reaching here is a defect, and
+      // the contract holds regardless: deny, never throw.
+      return {
+        decision: 'deny',
+        reasons: [],
+        errors: [],
+        determining: [],
+        failure: { message: `internal error: ${messageOf(e)}` },
+      };
+    }
     const n = d.determining.length;
     const reasons: string[] = new Array(n);
     const determining: DeterminingPolicy[] = new Array(n);
