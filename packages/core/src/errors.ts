@@ -35,3 +35,12 @@ export class PolicyError extends Error {
     this.details = opts.details ?? [message];
   }
 }
+
+/**
+ * The message of anything thrown: an `Error`, an `EvaluationError` (which is not an `Error`)
+ * or any other object with a `message`, else its string form.
+ */
+export function messageOf(e: unknown): string {
+  if (e !== null && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
+}

@@ -6,10 +6,12 @@
  * `authorize()` never throws. A malformed request (bad uid, context that does not conform
  * to the schema, request validation failure) is a `deny` whose `failure` says why.
  */
+
 import type { EvalEnv } from '../compile/env.js';
 import type { CompiledPolicy } from '../compile/policy.js';
 import { type CompileOptions, PolicySet } from '../compile/policy-set.js';
 import { EntityStore } from '../entities/store.js';
+import { messageOf } from '../errors.js';
 import type { PolicySetInput } from '../frontend/parse.js';
 import { assertValid } from '../frontend/validate.js';
 import type { Schema } from '../schema/index.js';
@@ -163,12 +165,6 @@ export class Authorizer {
     if (this.#validate && this.schema !== undefined) validateRequest(this.schema, principal, action, resource);
     return { principal, action, resource, context, entities: this.entities };
   }
-}
-
-function messageOf(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (e !== null && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
-  return String(e);
 }
 
 export { EntityUID };

@@ -8,8 +8,10 @@
  * by their content), so a stateless caller stops paying for parsing on every decision.
  * Entities are parsed on every call, as the call's data may change between calls.
  */
+
 import type { AuthorizationAnswer, AuthorizationCall, DetailedError } from '@cedar-policy/cedar-wasm/nodejs';
 import { PolicySet } from '../compile/policy-set.js';
+import { messageOf } from '../errors.js';
 import { callCedarWasm } from '../frontend/cedar-wasm.js';
 import type { Schema } from '../schema/index.js';
 import { decide } from './decide.js';
@@ -44,11 +46,6 @@ const schemaCache = new Lru<Cached<Schema>>();
 
 const detailed = (message: string): DetailedError => ({ message, help: null, code: null, url: null, severity: null });
 const failure = (errors: DetailedError[]): AuthorizationAnswer => ({ type: 'failure', errors, warnings: [] });
-
-function messageOf(e: unknown): string {
-  if (e !== null && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
-  return String(e);
-}
 
 function keyOf(x: unknown): string {
   return typeof x === 'string' ? `t${x}` : `j${JSON.stringify(x)}`;
