@@ -1,0 +1,2 @@
+/** @module @mandate/cli (work in progress). */
+export {};

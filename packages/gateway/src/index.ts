@@ -1,0 +1,2 @@
+/** @module @mandate/gateway (work in progress). */
+export {};

@@ -1,0 +1,2 @@
+/** @module @mandate/session (work in progress). */
+export {};

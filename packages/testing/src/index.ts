@@ -1,0 +1,2 @@
+/** @module @mandate/testing (work in progress). */
+export {};
