@@ -129,7 +129,7 @@ export class Authorizer {
       return { decision: 'deny', reasons: [], errors: [], determining: [], failure: { message: messageOf(e) } };
     }
     try {
-      d = decideDetailed(this.policySet.candidates(env), env, this.#failClosed);
+      d = decideDetailed(this.policySet.matching(env), env, this.#failClosed, true);
     } catch (e) {
       // Policy errors are caught per policy inside; anything reaching here is a defect, and
       // the contract holds regardless: deny, never throw.
@@ -150,6 +150,18 @@ export class Authorizer {
       determining[i] = p.descriptor;
     }
     return { decision: d.decision, reasons, errors: d.errors, determining };
+  }
+
+  /**
+   * For `explain`, which replays a decision step by step: the environment `authorize` decides
+   * this request in (throws where `authorize` answers with a `failure`), and the fail-closed mode.
+   */
+  requestEnv(request: AuthorizationRequest): EvalEnv {
+    return this.#env(request);
+  }
+
+  get failClosedMode(): FailClosedMode {
+    return this.#failClosed;
   }
 
   #env(request: AuthorizationRequest): EvalEnv {

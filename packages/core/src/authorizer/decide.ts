@@ -43,18 +43,24 @@ export interface DetailedDecision {
   readonly errors: AuthorizationError[];
 }
 
+/**
+ * Decide over `policies`. With `scopeMatched`, their scopes are known to match the request
+ * (see `PolicySet.matching`) and only their conditions are evaluated.
+ */
 export function decideDetailed(
-  policies: Iterable<CompiledPolicy>,
+  policies: readonly CompiledPolicy[],
   env: EvalEnv,
   failClosed: FailClosedMode = 'off',
+  scopeMatched = false,
 ): DetailedDecision {
   const permits: CompiledPolicy[] = [];
   const forbids: CompiledPolicy[] = [];
   const errors: AuthorizationError[] = [];
-  for (const p of policies) {
+  for (let i = 0; i < policies.length; i++) {
+    const p = policies[i] as CompiledPolicy;
     let satisfied: boolean;
     try {
-      satisfied = p.matchesScope(env) && p.satisfiesConditions(env);
+      satisfied = (scopeMatched || p.matchesScope(env)) && p.satisfiesConditions(env);
     } catch (e) {
       errors.push({ policyId: p.id, message: errorMessage(e) });
       if (
@@ -76,10 +82,11 @@ export function decideDetailed(
 }
 
 export function decide(
-  policies: Iterable<CompiledPolicy>,
+  policies: readonly CompiledPolicy[],
   env: EvalEnv,
   failClosed: FailClosedMode = 'off',
+  scopeMatched = false,
 ): DecisionCore {
-  const d = decideDetailed(policies, env, failClosed);
+  const d = decideDetailed(policies, env, failClosed, scopeMatched);
   return { decision: d.decision, reasons: d.determining.map((p) => p.id), errors: d.errors };
 }

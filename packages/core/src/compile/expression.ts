@@ -138,7 +138,7 @@ function compileNode(node: Node): Evaluator {
 function compileGet(target: Node, attr: string): Evaluator {
   if (target.k === 'var' && target.name === 'context') {
     return (env) => {
-      const x = env.context.map.get(attr);
+      const x = env.context.get(attr);
       if (x === undefined) {
         throw new EvaluationError('missing-attribute', `record does not have the attribute \`${attr}\``);
       }

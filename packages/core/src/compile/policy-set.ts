@@ -166,6 +166,16 @@ export class PolicySet {
     return this.#index.candidates(env);
   }
 
+  /**
+   * The policies whose scope matches this request (and that a context anchor does not rule
+   * out), in order: only their conditions remain to be evaluated. Remembered per entity store
+   * and (principal, action, resource); see {@link ScopeIndex.matching}.
+   */
+  matching(env: EvalEnv): readonly CompiledPolicy[] {
+    this.#index ??= new ScopeIndex(this.policies);
+    return this.#index.matching(env);
+  }
+
   get(id: string): CompiledPolicy | undefined {
     return this.#byId.get(id);
   }

@@ -132,7 +132,7 @@ export function containsAny(a: Value, b: Value): boolean {
 /** `e.attr` on a record or an entity. */
 export function getAttr(env: EvalEnv, v: Value, attr: string): Value {
   if (v instanceof CedarRecord) {
-    const x = v.map.get(attr);
+    const x = v.get(attr);
     if (x === undefined) {
       throw new EvaluationError('missing-attribute', `record does not have the attribute \`${attr}\``);
     }
@@ -152,7 +152,7 @@ export function getAttr(env: EvalEnv, v: Value, attr: string): Value {
 
 /** `e has attr`: false (not an error) for an entity that does not exist. */
 export function hasAttr(env: EvalEnv, v: Value, attr: string): boolean {
-  if (v instanceof CedarRecord) return v.map.has(attr);
+  if (v instanceof CedarRecord) return v.has(attr);
   if (v instanceof EntityUID) {
     const e = env.entities.get(v.key);
     return e !== undefined && e.attrs.map.has(attr);

@@ -23,6 +23,7 @@
  * if the context lacks `a`, the policy stays a candidate (it errors, and must be reported). So
  * decisions, reasons and errors are unchanged. Candidates are evaluated in policy-set order.
  */
+import type { EntityStore } from '../entities/store.js';
 import type { Node } from '../ir/nodes.js';
 import { EntityUID, type Value, valueKey } from '../values/value.js';
 import type { EvalEnv } from './env.js';
@@ -78,12 +79,19 @@ export class ScopeIndex {
   /** Context attribute → (literal's value key → policies). */
   readonly #contextConst = new Map<string, Buckets>();
   readonly #always: readonly number[];
+  /** The context anchor each policy is filed under, if any. */
+  readonly #anchors: (ContextAnchor | undefined)[];
   readonly #principalSplits: Splits;
   readonly #resourceSplits: Splits;
+  /** Per entity store: the scope-matched policies of each (principal, action, resource). */
+  readonly #memos = new WeakMap<EntityStore, ScopeMemo>();
+  #lastStore: EntityStore | undefined;
+  #lastMemo: ScopeMemo | undefined;
 
   constructor(policies: readonly CompiledPolicy[]) {
     this.#policies = policies;
     const always: number[] = [];
+    this.#anchors = new Array(policies.length);
     policies.forEach((p, i) => {
       const { principal, action, resource } = p.scope;
       if ((principal.op === '==' || principal.op === 'in') && 'uid' in principal.target) {
@@ -91,7 +99,9 @@ export class ScopeIndex {
       } else if ((resource.op === '==' || resource.op === 'in') && 'uid' in resource.target) {
         file(this.#resourceUid, resource.target.uid.key, i);
       } else if (contextAnchor(p) !== undefined) {
-        const { attr, key } = contextAnchor(p) as ContextAnchor;
+        const anchor = contextAnchor(p) as ContextAnchor;
+        this.#anchors[i] = anchor;
+        const { attr, key } = anchor;
         let buckets = this.#contextConst.get(attr);
         if (buckets === undefined) {
           buckets = new Map();
@@ -114,18 +124,99 @@ export class ScopeIndex {
     this.#resourceSplits = splitByAction(policies, this.#resourceUid);
   }
 
-  /** Policies whose scope may match, in policy-set order, each once. */
-  candidates(env: EvalEnv): CompiledPolicy[] {
+  /**
+   * The policies whose scope matches this request and whose context anchor does not rule
+   * them out, in policy-set order: only their conditions remain to be evaluated.
+   *
+   * Which scopes match depends only on the request's principal, action and resource and on
+   * the entity store (an immutable version), and agents repeat the same few triples, so the
+   * scope-matched policies of each triple are remembered per store (bounded); the context
+   * anchors are applied per request on top.
+   */
+  matching(env: EvalEnv): readonly CompiledPolicy[] {
+    const store = env.entities;
+    let memo = this.#lastMemo;
+    if (store !== this.#lastStore || memo === undefined) {
+      memo = this.#memos.get(store);
+      if (memo === undefined) {
+        memo = new ScopeMemo();
+        this.#memos.set(store, memo);
+      }
+      this.#lastStore = store;
+      this.#lastMemo = memo;
+    }
+    let entry = memo.get(env.principal.key, env.action.key, env.resource.key);
+    if (entry === undefined) {
+      entry = this.#scopeMatched(env);
+      memo.set(env.principal.key, env.action.key, env.resource.key, entry);
+    }
+    if (entry.anchored === undefined) return entry.policies;
+    const found = entry.base.slice();
+    for (const [attr, byValue] of entry.anchored) {
+      const v = env.context.get(attr);
+      if (v === undefined) {
+        // `context.attr` errors for these policies: every one of them must be evaluated.
+        for (const list of byValue.values()) for (const i of list) found.push(i);
+      } else if (isIndexable(v)) {
+        const list = byValue.get(valueKey(v));
+        if (list !== undefined) for (const i of list) found.push(i);
+      }
+    }
+    sortUnique(found);
+    return this.#toPolicies(found);
+  }
+
+  /** Every policy whose scope matches (context anchors aside), split into anchored and not. */
+  #scopeMatched(env: EvalEnv): MemoEntry {
     const found: number[] = this.#always.length === 0 ? [] : this.#always.slice();
+    this.#collectScope(found, env);
+    for (const byValue of this.#contextConst.values())
+      for (const list of byValue.values()) for (const i of list) found.push(i);
+    sortUnique(found);
+    const base: number[] = [];
+    let anchored: Map<string, Buckets> | undefined;
+    for (const i of found) {
+      const p = this.#policies[i] as CompiledPolicy;
+      if (!p.matchesScope(env)) continue;
+      const anchor = this.#anchors[i];
+      if (anchor === undefined) base.push(i);
+      else {
+        anchored ??= new Map();
+        let byValue = anchored.get(anchor.attr);
+        if (byValue === undefined) {
+          byValue = new Map();
+          anchored.set(anchor.attr, byValue);
+        }
+        file(byValue, anchor.key, i);
+      }
+    }
+    return { base, policies: this.#toPolicies(base), anchored };
+  }
+
+  #toPolicies(indices: readonly number[]): CompiledPolicy[] {
+    const out: CompiledPolicy[] = new Array(indices.length);
+    for (let i = 0; i < indices.length; i++) out[i] = this.#policies[indices[i] as number] as CompiledPolicy;
+    return out;
+  }
+
+  /** Push the buckets of the uid and type dimensions; returns how many lists were pushed. */
+  #collectScope(found: number[], env: EvalEnv): number {
     let buckets = 0;
     buckets += collectUid(found, this.#principalUid, env.principal, env, this.#principalSplits);
     buckets += collectUid(found, this.#resourceUid, env.resource, env, this.#resourceSplits);
     buckets += collectUid(found, this.#actionUid, env.action, env, undefined);
     buckets += collect(found, this.#principalType, env.principal.type);
     buckets += collect(found, this.#resourceType, env.resource.type);
+    return buckets;
+  }
+
+  /** Policies whose scope may match, in policy-set order, each once. */
+  candidates(env: EvalEnv): CompiledPolicy[] {
+    const found: number[] = this.#always.length === 0 ? [] : this.#always.slice();
+    let buckets = this.#collectScope(found, env);
     if (this.#contextConst.size > 0) {
       for (const [attr, byValue] of this.#contextConst) {
-        const v = env.context.map.get(attr);
+        const v = env.context.get(attr);
         if (v === undefined) {
           // `context.attr` errors for these policies: every one of them must be evaluated.
           for (const list of byValue.values()) for (const i of list) found.push(i);
@@ -137,9 +228,44 @@ export class ScopeIndex {
     // Each bucket is sorted and a policy sits in one dimension; only several buckets (and
     // `action in [...]` lists) can interleave or repeat.
     if (buckets > 1 || (buckets === 1 && this.#always.length > 0)) sortUnique(found);
-    const out: CompiledPolicy[] = new Array(found.length);
-    for (let i = 0; i < found.length; i++) out[i] = this.#policies[found[i] as number] as CompiledPolicy;
-    return out;
+    return this.#toPolicies(found);
+  }
+}
+
+interface MemoEntry {
+  /** Scope-matched policies with no context anchor (indices, ascending). */
+  readonly base: readonly number[];
+  /** The same as policies, handed out as is when nothing is anchored. */
+  readonly policies: readonly CompiledPolicy[];
+  /** Scope-matched anchored policies: attribute → literal's value key → indices. */
+  readonly anchored: Map<string, Buckets> | undefined;
+}
+
+/** Memo entries by principal, action and resource key; cleared when it holds too many. */
+class ScopeMemo {
+  static readonly MAX_ENTRIES = 4096;
+  readonly #byPrincipal = new Map<string, Map<string, Map<string, MemoEntry>>>();
+  #size = 0;
+  get(principal: string, action: string, resource: string): MemoEntry | undefined {
+    return this.#byPrincipal.get(principal)?.get(action)?.get(resource);
+  }
+  set(principal: string, action: string, resource: string, entry: MemoEntry): void {
+    if (this.#size >= ScopeMemo.MAX_ENTRIES) {
+      this.#byPrincipal.clear();
+      this.#size = 0;
+    }
+    let byAction = this.#byPrincipal.get(principal);
+    if (byAction === undefined) {
+      byAction = new Map();
+      this.#byPrincipal.set(principal, byAction);
+    }
+    let byResource = byAction.get(action);
+    if (byResource === undefined) {
+      byResource = new Map();
+      byAction.set(action, byResource);
+    }
+    byResource.set(resource, entry);
+    this.#size++;
   }
 }
 

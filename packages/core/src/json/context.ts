@@ -15,8 +15,9 @@
  */
 import type { EntityRef, Schema } from '../schema/schema.js';
 import { CedarRecord, EntityUID, valueToCedar } from '../values/value.js';
-import { checkConforms } from './conform.js';
+import { checkConforms, conforms } from './conform.js';
 import { readEntityRef } from './entity-ref.js';
+import { fastTypedRecord, fastValue } from './fast.js';
 import { type LimitOptions, maxDepthOf } from './limits.js';
 import { isPlainObject } from './raw.js';
 import { fail, site } from './site.js';
@@ -34,11 +35,12 @@ export interface ParseContextOptions extends LimitOptions {
 /** Parse a context. Throws {@link InputError}. A {@link CedarRecord} is taken as already read. */
 export function parseContext(json: unknown, opts: ParseContextOptions = {}): CedarRecord {
   const maxDepth = maxDepthOf(opts);
-  const at = site('while parsing context', undefined, maxDepth);
   const { schema } = opts;
   if (schema === undefined || opts.action === undefined || opts.action === null) {
     if (json instanceof CedarRecord) return json;
-    const v = parseValueAt(json, at, undefined, 0);
+    const v =
+      fastValue(json, 0, maxDepth) ??
+      parseValueAt(json, site('while parsing context', undefined, maxDepth), undefined, 0);
     if (!(v instanceof CedarRecord))
       throw fail('json', site('', undefined, maxDepth), undefined, `expression is not a record: ${valueToCedar(v)}`);
     return v;
@@ -58,14 +60,18 @@ export function parseContext(json: unknown, opts: ParseContextOptions = {}): Ced
   }
   let record: CedarRecord;
   if (json instanceof CedarRecord) record = json;
-  else if (isPlainObject(json)) record = parseRecordAt(json, type, at, undefined, 0);
-  else if (json === null || json === undefined) throw fail('json', at, undefined, NULL_MESSAGE);
-  else {
+  else if (isPlainObject(json)) {
+    record =
+      fastTypedRecord(json, type, 0, maxDepth) ??
+      parseRecordAt(json, type, site('while parsing context', undefined, maxDepth), undefined, 0);
+  } else {
+    const at = site('while parsing context', undefined, maxDepth);
+    if (json === null || json === undefined) throw fail('json', at, undefined, NULL_MESSAGE);
     // Not an object: read it anyway, to say what it is, then refuse it.
     parseTypedAt(json, type, at, undefined, 0);
     throw fail('schema', at, undefined, 'the context must be a record');
   }
-  if (opts.validate ?? true) {
+  if ((opts.validate ?? true) && !conforms(record, type, schema)) {
     checkConforms(
       record,
       type,

@@ -25,15 +25,16 @@
  * Not done here: the ancestor closure and the cycle check, which the entity store does.
  */
 import type { Schema } from '../schema/schema.js';
-import type { EntityTypeDef } from '../schema/types.js';
+import type { EntityTypeDef, SchemaType } from '../schema/types.js';
 import { type EntityUID, type Value, valueEquals } from '../values/value.js';
-import { checkConforms, checkEnumId } from './conform.js';
+import { checkConforms, checkEnumId, conforms, isValidEnumId } from './conform.js';
 import { readEntityRef } from './entity-ref.js';
 import { child, type Path } from './errors.js';
+import { fastEntityRef, fastTyped, fastValue } from './fast.js';
 import { type LimitOptions, maxDepthOf } from './limits.js';
 import { isActionTypeName } from './names.js';
 import type { ParsedEntity } from './parsed-entity.js';
-import { checkString, definedKeys, isPlainObject, type JsonObject, jsonKind, own } from './raw.js';
+import { checkString, definedKeys, isPlainObject, isWellFormedString, type JsonObject, jsonKind, own } from './raw.js';
 import { fail, type Site, site } from './site.js';
 import { parseTypedAt } from './typed.js';
 import { parseValueAt } from './value.js';
@@ -131,11 +132,9 @@ function objectField(v: unknown, name: string, at: Site, path: Path): JsonObject
 function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxDepth: number): ParsedEntity {
   const parts = partsOf(item, site('', undefined, maxDepth), path);
   const uidKey: PathKey = Array.isArray(item) ? 0 : 'uid';
-  const uid = readEntityRef(
-    parts.uid,
-    site('in uid field of <unknown entity>', undefined, maxDepth),
-    child(path, uidKey),
-  );
+  const uid =
+    fastEntityRef(parts.uid) ??
+    readEntityRef(parts.uid, site('in uid field of <unknown entity>', undefined, maxDepth), child(path, uidKey));
   const key = uid.key;
   const entityAt = site('', key, maxDepth);
   const attrsPath = child(path, Array.isArray(item) ? 1 : 'attrs');
@@ -151,14 +150,16 @@ function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxD
       `invalid type: ${jsonKind(parts.parents)}, expected an array for \`parents\``,
     );
   }
-  const parentsAt = site(`in parents field of \`${key}\``, key, maxDepth);
+  // Built only when a message needs it: entities are loaded by the hundred thousand.
+  const parentsAt = (): Site => site(`in parents field of \`${key}\``, key, maxDepth);
   const parentMap = new Map<string, EntityUID>();
   const parentIndex: number[] = []; // where each distinct parent first appears, for paths
-  parts.parents.forEach((p, i) => {
-    const u = readEntityRef(p, parentsAt, child(parentsPath, i));
+  const given = parts.parents;
+  for (let i = 0; i < given.length; i++) {
+    const u = fastEntityRef(given[i]) ?? readEntityRef(given[i], parentsAt(), child(parentsPath, i));
     if (!parentMap.has(u.key)) parentIndex.push(i);
     parentMap.set(u.key, u);
-  });
+  }
   const parents = [...parentMap.values()];
   // Cedar: an action's parents are action groups, that is, actions too.
   if (isActionTypeName(uid.type)) {
@@ -191,16 +192,16 @@ function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxD
   if (schema === undefined || def === undefined) {
     return {
       uid,
-      attrs: readMap(attrsJson, (k) => site(`in attribute \`${k}\` on \`${key}\``, key, maxDepth), attrsPath),
+      attrs: readValues(attrsJson, { kind: 'attribute', key, maxDepth, schema: undefined, def: undefined }, attrsPath),
       parents,
       tags:
         tagsJson === undefined
           ? EMPTY
-          : readMap(tagsJson, (k) => site(`in tag \`${k}\` on \`${key}\``, key, maxDepth), tagsPath),
+          : readValues(tagsJson, { kind: 'tag', key, maxDepth, schema: undefined, def: undefined }, tagsPath),
     };
   }
   checkEnumId(uid, schema, entityAt, child(path, uidKey));
-  const attrs = readTypedAttrs(attrsJson, def, schema, key, maxDepth, attrsPath);
+  const attrs = readValues(attrsJson, { kind: 'attribute', key, maxDepth, schema, def }, attrsPath);
   for (let i = 0; i < parents.length; i++) {
     checkParent(
       parents[i] as EntityUID,
@@ -211,100 +212,101 @@ function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxD
       child(parentsPath, parentIndex[i] as number),
     );
   }
-  const tags = tagsJson === undefined ? EMPTY : readTypedTags(tagsJson, def, schema, key, maxDepth, tagsPath);
+  const tags =
+    tagsJson === undefined ? EMPTY : readValues(tagsJson, { kind: 'tag', key, maxDepth, schema, def }, tagsPath);
   return { uid, attrs, parents, tags };
 }
 
 type PathKey = string | number;
 
-function readMap(json: JsonObject, siteFor: (k: string) => Site, path: Path): Map<string, Value> {
+/** Where an entity's attributes or tags are read: whose, and against which declaration. */
+interface ValuesSite {
+  readonly kind: 'attribute' | 'tag';
+  /** The entity's uid key. */
+  readonly key: string;
+  readonly maxDepth: number;
+  /** With a schema, the entity's type declaration (its shape, its tag type). */
+  readonly schema: Schema | undefined;
+  readonly def: EntityTypeDef | undefined;
+}
+
+/**
+ * An entity's `attrs` or `tags` object → values: schemaless, or typed and checked against
+ * the entity type's declaration. Each value takes the fast path first (`json/fast`, then the
+ * conformance predicate); only a value it declines is read again by the full reader, which
+ * builds the place for Cedar's message (`in attribute \`a\` on \`T::"t"\``) and throws it, or
+ * accepts an unusual shape.
+ */
+function readValues(json: JsonObject, where: ValuesSite, path: Path): Map<string, Value> {
+  const { kind, key, maxDepth, schema, def } = where;
   const out = new Map<string, Value>();
   for (const k of definedKeys(json)) {
-    const at = siteFor(k);
-    checkString(k, at, path);
-    out.set(k, parseValueAt(json[k], at, child(path, k), ATTRS_DEPTH));
+    const type = def === undefined ? undefined : kind === 'attribute' ? def.shape.attributes.get(k)?.type : def.tags;
+    const raw = json[k];
+    let v: Value | undefined;
+    if (isWellFormedString(k)) {
+      if (def === undefined) v = fastValue(raw, ATTRS_DEPTH, maxDepth);
+      else if (type !== undefined) {
+        v = fastTyped(raw, type, ATTRS_DEPTH, maxDepth);
+        if (v !== undefined && !conforms(v, type, schema as Schema)) v = undefined;
+      }
+    }
+    out.set(k, v ?? readValueSlowly(raw, k, type, where, path));
+  }
+  if (def !== undefined && kind === 'attribute') {
+    for (const [name, attr] of def.shape.attributes) {
+      if (attr.required && !out.has(name)) {
+        throw fail(
+          'schema',
+          site('', key, maxDepth),
+          path,
+          `expected entity \`${key}\` to have attribute \`${name}\`, but it does not`,
+        );
+      }
+    }
   }
   return out;
 }
 
-function readTypedAttrs(
-  json: JsonObject,
-  def: EntityTypeDef,
-  schema: Schema,
-  key: string,
-  maxDepth: number,
+/** The full reader for one attribute or tag value: the exact error, or the value. */
+function readValueSlowly(
+  raw: unknown,
+  k: string,
+  type: SchemaType | undefined,
+  where: ValuesSite,
   path: Path,
-): Map<string, Value> {
-  const out = new Map<string, Value>();
-  for (const k of definedKeys(json)) {
-    const at = site(`in attribute \`${k}\` on \`${key}\``, key, maxDepth);
-    checkString(k, at, path);
-    const attr = def.shape.attributes.get(k);
-    if (attr === undefined) {
-      throw fail(
-        'schema',
-        site('', key, maxDepth),
-        child(path, k),
-        `attribute \`${k}\` on \`${key}\` should not exist according to the schema`,
-      );
-    }
-    const v = parseTypedAt(json[k], attr.type, at, child(path, k), ATTRS_DEPTH);
-    checkConforms(v, attr.type, schema, at, child(path, k));
-    out.set(k, v);
+): Value {
+  const { kind, key, maxDepth, schema, def } = where;
+  const at = site(`in ${kind} \`${k}\` on \`${key}\``, key, maxDepth);
+  checkString(k, at, path);
+  if (def === undefined) return parseValueAt(raw, at, child(path, k), ATTRS_DEPTH);
+  if (type === undefined) {
+    throw fail(
+      'schema',
+      site('', key, maxDepth),
+      child(path, k),
+      kind === 'attribute'
+        ? `attribute \`${k}\` on \`${key}\` should not exist according to the schema`
+        : `found a tag \`${k}\` on \`${key}\`, but no tags should exist on \`${key}\` according to the schema`,
+    );
   }
-  for (const [name, attr] of def.shape.attributes) {
-    if (attr.required && !out.has(name)) {
-      throw fail(
-        'schema',
-        site('', key, maxDepth),
-        path,
-        `expected entity \`${key}\` to have attribute \`${name}\`, but it does not`,
-      );
-    }
-  }
-  return out;
-}
-
-function readTypedTags(
-  json: JsonObject,
-  def: EntityTypeDef,
-  schema: Schema,
-  key: string,
-  maxDepth: number,
-  path: Path,
-): Map<string, Value> {
-  const out = new Map<string, Value>();
-  const tagType = def.tags;
-  for (const k of definedKeys(json)) {
-    const at = site(`in tag \`${k}\` on \`${key}\``, key, maxDepth);
-    checkString(k, at, path);
-    if (tagType === undefined) {
-      throw fail(
-        'schema',
-        site('', key, maxDepth),
-        child(path, k),
-        `found a tag \`${k}\` on \`${key}\`, but no tags should exist on \`${key}\` according to the schema`,
-      );
-    }
-    const v = parseTypedAt(json[k], tagType, at, child(path, k), ATTRS_DEPTH);
-    checkConforms(v, tagType, schema, at, child(path, k));
-    out.set(k, v);
-  }
-  return out;
+  const v = parseTypedAt(raw, type, at, child(path, k), ATTRS_DEPTH);
+  checkConforms(v, type, schema as Schema, at, child(path, k));
+  return v;
 }
 
 function checkParent(
   p: EntityUID,
   def: EntityTypeDef,
   schema: Schema,
-  parentsAt: Site,
+  parentsAt: () => Site,
   entityAt: Site,
   path: Path,
 ): void {
   if (isActionTypeName(p.type) && schema.action(p) === undefined) {
     throw fail(
       'action',
-      parentsAt,
+      parentsAt(),
       path,
       `found action entity \`${p.key}\`, but it was not declared as an action in the schema`,
     );
@@ -317,7 +319,7 @@ function checkParent(
       `\`${entityAt.entity}\` is not allowed to have an ancestor of type \`${p.type}\` according to the schema`,
     );
   }
-  checkEnumId(p, schema, parentsAt, path);
+  if (!isValidEnumId(p, schema)) checkEnumId(p, schema, parentsAt(), path);
 }
 
 /**

@@ -158,12 +158,51 @@ function lengthPrefixed(parts: readonly string[]): string {
   return `${out}]`;
 }
 
-/** A Cedar record: string keys (any string, including `__proto__`) to values. */
+/** Records up to this many attributes are searched by a scan; larger ones get a Map. */
+const SMALL_RECORD = 16;
+
+/**
+ * A Cedar record: string keys (any string, including `__proto__`) to values.
+ *
+ * Two representations behind one interface: a `Map`, or (for records read from request JSON
+ * on the hot path) parallel key/value arrays — building a 10-entry `Map` costs more than
+ * the rest of a small request's parsing, and a scan of a few interned keys is as fast as a
+ * hash lookup. `map` is built from the arrays on first use; large records build it on their
+ * first lookup.
+ */
 export class CedarRecord {
-  readonly map: ReadonlyMap<string, Value>;
+  #map: ReadonlyMap<string, Value> | undefined;
+  #names: readonly string[] | undefined;
+  #values: readonly Value[] | undefined;
   #key: string | undefined;
   constructor(map: ReadonlyMap<string, Value>) {
-    this.map = map;
+    this.#map = map;
+  }
+  /**
+   * A record of `names[i]` → `values[i]`. The names must be distinct (as an object's own
+   * keys are); the arrays are kept, not copied.
+   */
+  static fromArrays(names: readonly string[], values: readonly Value[]): CedarRecord {
+    const r = new CedarRecord(EMPTY_MAP);
+    r.#map = undefined;
+    r.#names = names;
+    r.#values = values;
+    return r;
+  }
+  /** The attributes as a Map (built once, for records made from arrays). */
+  get map(): ReadonlyMap<string, Value> {
+    let m = this.#map;
+    if (m === undefined) {
+      const names = this.#names as readonly string[];
+      const values = this.#values as readonly Value[];
+      const built = new Map<string, Value>();
+      for (let i = 0; i < names.length; i++) built.set(names[i] as string, values[i] as Value);
+      this.#map = m = built;
+    }
+    return m;
+  }
+  get size(): number {
+    return this.#names !== undefined ? this.#names.length : (this.#map as ReadonlyMap<string, Value>).size;
   }
   /** Canonical key (see {@link valueKey}), computed once. */
   canonicalKey(): string {
@@ -180,12 +219,21 @@ export class CedarRecord {
     return new CedarRecord(new Map(entries));
   }
   get(k: string): Value | undefined {
+    const names = this.#names;
+    if (names !== undefined && names.length <= SMALL_RECORD) {
+      for (let i = 0; i < names.length; i++) if (names[i] === k) return (this.#values as readonly Value[])[i];
+      return undefined;
+    }
     return this.map.get(k);
   }
   has(k: string): boolean {
+    const names = this.#names;
+    if (names !== undefined && names.length <= SMALL_RECORD) return names.includes(k);
     return this.map.has(k);
   }
 }
+
+const EMPTY_MAP: ReadonlyMap<string, Value> = new Map();
 
 /** Cedar type name of a value, as used in error messages. */
 export function typeOfValue(v: Value): string {
@@ -232,9 +280,9 @@ export function valueEquals(a: Value, b: Value): boolean {
     return true;
   }
   if (a instanceof CedarRecord) {
-    if (!(b instanceof CedarRecord) || a.map.size !== b.map.size) return false;
+    if (!(b instanceof CedarRecord) || a.size !== b.size) return false;
     for (const [k, x] of a.map) {
-      const y = b.map.get(k);
+      const y = b.get(k);
       if (y === undefined || !valueEquals(x, y)) return false;
     }
     return true;

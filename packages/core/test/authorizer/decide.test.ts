@@ -183,10 +183,9 @@ describe('failures that are not Cedar evaluation errors', () => {
     expect(decide(policies, env, 'all')).toMatchObject({ decision: 'deny', reasons: ['range', 'bug', 'odd'] });
   });
 
-  it('accept any iterable of policies', () => {
-    function* gen() {
-      yield fake('a', 'permit', () => true);
-    }
-    expect(decide(gen(), env)).toEqual({ decision: 'allow', reasons: ['a'], errors: [] });
+  it('with scopeMatched, evaluate only conditions (the caller vouches for the scopes)', () => {
+    const outOfScope: CompiledPolicy = { ...fake('a', 'permit', () => true), matchesScope: () => false };
+    expect(decide([outOfScope], env)).toEqual({ decision: 'deny', reasons: [], errors: [] });
+    expect(decide([outOfScope], env, 'off', true)).toEqual({ decision: 'allow', reasons: ['a'], errors: [] });
   });
 });

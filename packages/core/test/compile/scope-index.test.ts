@@ -156,6 +156,55 @@ describe('ScopeIndex', () => {
     );
   });
 
+  // A second version of the store where the hierarchy differs: the memo of scope-matched
+  // policies is per store version, so answers must follow the store each request names.
+  const store2 = store.with(
+    [
+      { uid: u('User', 'alice'), attrs: new Map(), parents: [u('Group', 'ops')] },
+      { uid: u('File', 'a'), attrs: new Map(), parents: [] },
+    ],
+    [u('Group', 'eng')],
+  );
+
+  it.each([
+    ['small sets', 1, 12, 300],
+    ['large sets (buckets split by action)', 150, 220, 20],
+  ])(
+    'matching(): exactly the scope-matched policies that can be satisfied or error, remembered per store: %s',
+    (_name, minLength, maxLength, numRuns) => {
+      fc.assert(
+        fc.property(
+          fc.array(policyText, { minLength, maxLength }),
+          fc.array(fc.tuple(request, fc.boolean()), { minLength: 1, maxLength: 12 }),
+          (texts, reqs) => {
+            const ps = compile(texts);
+            const index = new ScopeIndex(ps.policies);
+            // Each request twice: the second answer comes from the memo.
+            for (const [r, second] of [...reqs, ...reqs]) {
+              const env: EvalEnv = { ...r, entities: second ? store2 : store };
+              const matching = index.matching(env);
+              const positions = matching.map((p) => ps.policies.indexOf(p));
+              expect(positions).toEqual([...new Set(positions)].sort((x, y) => x - y));
+              for (const p of ps.policies) {
+                const inScope = p.matchesScope(env);
+                let mustBeThere: boolean;
+                try {
+                  mustBeThere = inScope && p.satisfiesConditions(env);
+                } catch {
+                  mustBeThere = true;
+                }
+                if (mustBeThere) expect(matching).toContain(p);
+                if (!inScope) expect(matching).not.toContain(p);
+              }
+              expect(decide(matching, env, 'off', true)).toEqual(decide(ps.policies, env));
+            }
+          },
+        ),
+        { numRuns },
+      );
+    },
+  );
+
   it('skips policies anchored elsewhere', () => {
     const ps = PolicySet.compile(
       [

@@ -550,7 +550,7 @@ describe('versions', () => {
       ),
       { numRuns: 200 },
     );
-  });
+  }, 30_000); // seconds of property runs: generous for a loaded CI machine
 
   it('stay exact along a long chain of updates, old versions included', () => {
     // 40 groups in a tree and 260 users; 3,000 updates (attributes, moves, inserts, removals,

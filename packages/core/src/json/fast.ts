@@ -1,0 +1,224 @@
+/**
+ * @module json/fast
+ * The fast path of the data boundary: reads the common shapes of Cedar JSON — booleans, safe
+ * integers, well-formed strings, arrays, plain objects, exact `{"__entity": {type, id}}` and
+ * `{"__extn": {fn, arg}}` escapes, and (with a schema type) the lenient forms a type allows —
+ * without tracking a JSON path or a place for messages, and answers `undefined` for anything
+ * else. `undefined` means "take the full path": the caller re-reads the input with
+ * `json/value`/`json/typed`, which either accepts it (an unusual but valid shape) or throws
+ * the exact error. So the fast path decides nothing on its own: what it accepts, it reads to
+ * the very value the full path gives (a property test holds it to that), and what it does
+ * not accept costs one extra read. This is zod's "compiled fast path that refuses what it
+ * cannot do exactly".
+ *
+ * Agents send small contexts on every tool call; the full reader's per-value bookkeeping
+ * (a path node per attribute, a site, key filtering) is most of a request's cost at the
+ * boundary, and none of it is needed unless something is wrong.
+ */
+import { EXTENSION_FUNCTIONS } from '../extensions/index.js';
+import type { RecordType, SchemaType } from '../schema/types.js';
+import { CedarRecord, CedarSet, EntityUID, type Value } from '../values/value.js';
+import { constructorOf } from './extension.js';
+import { nameProblem } from './names.js';
+import { isPlainObject, type JsonObject } from './raw.js';
+
+const hasOwn = Object.hasOwn;
+const keysOf = Object.keys;
+const isArray = Array.isArray;
+const isSafeInteger = Number.isSafeInteger;
+
+/** Longs for small integers, shared: `BigInt(n)` allocates on every call. */
+const SMALL_MIN = -128;
+const SMALL_MAX = 1023;
+const SMALL_LONGS: bigint[] = [];
+for (let i = SMALL_MIN; i <= SMALL_MAX; i++) SMALL_LONGS.push(BigInt(i));
+
+function fastLong(n: number): bigint | undefined {
+  if (!isSafeInteger(n)) return undefined;
+  return n >= SMALL_MIN && n <= SMALL_MAX ? (SMALL_LONGS[n - SMALL_MIN] as bigint) : BigInt(n);
+}
+
+const isWellFormed: (s: string) => boolean = (() => {
+  const native = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+  if (native !== undefined) return (s: string) => native.call(s);
+  const lone = /\p{Cs}/u;
+  return (s: string) => !lone.test(s);
+})();
+
+/**
+ * Uids read by the fast path, by type then id, so a reference seen before costs two map
+ * lookups and no name check. Bounded: cleared when full.
+ */
+const UIDS = new Map<string, Map<string, EntityUID>>();
+let uidCount = 0;
+const MAX_UIDS = 10_000;
+
+function fastUid(type: unknown, id: unknown): EntityUID | undefined {
+  if (typeof type !== 'string' || typeof id !== 'string') return undefined;
+  let ids = UIDS.get(type);
+  const hit = ids?.get(id);
+  if (hit !== undefined) return hit;
+  if (nameProblem(type) !== undefined || !isWellFormed(type) || !isWellFormed(id)) return undefined;
+  const uid = new EntityUID(type, id);
+  if (uidCount >= MAX_UIDS) {
+    UIDS.clear();
+    uidCount = 0;
+    ids = undefined;
+  }
+  if (ids === undefined) {
+    ids = new Map();
+    UIDS.set(type, ids);
+  }
+  ids.set(id, uid);
+  uidCount++;
+  return uid;
+}
+
+/** `{type, id}` with exactly those two own keys, or undefined. */
+function exactTypeAndId(x: unknown): EntityUID | undefined {
+  if (!isPlainObject(x)) return undefined;
+  const keys = keysOf(x);
+  if (keys.length !== 2 || !hasOwn(x, 'type') || !hasOwn(x, 'id')) return undefined;
+  return fastUid(x.type, x.id);
+}
+
+/** `fn(arg)` for `{fn, arg}` with exactly those two own keys and a string argument, or undefined. */
+function exactCall(x: unknown, depth: number, maxDepth: number): Value | undefined {
+  if (!isPlainObject(x) || depth > maxDepth) return undefined;
+  const keys = keysOf(x);
+  if (keys.length !== 2 || !hasOwn(x, 'fn') || !hasOwn(x, 'arg')) return undefined;
+  const { fn, arg } = x;
+  if (typeof fn !== 'string' || typeof arg !== 'string' || !isWellFormed(arg)) return undefined;
+  return applyExtension(fn, arg);
+}
+
+function applyExtension(fn: string, arg: string): Value | undefined {
+  const f = EXTENSION_FUNCTIONS.get(fn);
+  if (f === undefined) return undefined;
+  try {
+    return f.call([arg]);
+  } catch {
+    return undefined; // the full path says why
+  }
+}
+
+/**
+ * A schemaless Cedar JSON value (see `json/value`) nested inside `depth` arrays/objects of
+ * its document, or undefined to take the full path.
+ */
+export function fastValue(v: unknown, depth: number, maxDepth: number): Value | undefined {
+  switch (typeof v) {
+    case 'boolean':
+      return v;
+    case 'string':
+      return isWellFormed(v) ? v : undefined;
+    case 'number':
+      return fastLong(v);
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (v === null || depth + 1 > maxDepth) return undefined;
+  if (isArray(v)) {
+    const n = v.length;
+    const items: Value[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = fastValue(v[i], depth + 1, maxDepth);
+      if (x === undefined) return undefined;
+      items[i] = x;
+    }
+    return CedarSet.of(items);
+  }
+  if (!isPlainObject(v)) return undefined;
+  const keys = keysOf(v);
+  if (keys.length === 1) {
+    const k = keys[0] as string;
+    // Escapes: only their exact forms here; every other one-key `__` object (a record, an
+    // `__expr`, an escape with extra fields) is for the full path to judge.
+    if (k === '__entity') return depth + 2 > maxDepth ? undefined : exactTypeAndId(v[k]);
+    if (k === '__extn') return exactCall(v[k], depth + 2, maxDepth);
+    if (k === '__expr') return undefined;
+  }
+  return fastRecord(v, keys, depth, maxDepth);
+}
+
+function fastRecord(v: JsonObject, keys: readonly string[], depth: number, maxDepth: number): CedarRecord | undefined {
+  const n = keys.length;
+  const values: Value[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as string;
+    if (!isWellFormed(k)) return undefined;
+    const x = fastValue(v[k], depth + 1, maxDepth);
+    if (x === undefined) return undefined;
+    values[i] = x;
+  }
+  // `keys` are the object's own keys: distinct, and ours (Object.keys made a fresh array).
+  return CedarRecord.fromArrays(keys, values);
+}
+
+/**
+ * A Cedar JSON value read as schema type `t` (see `json/typed`: the reading step only, not
+ * the conformance check), or undefined to take the full path.
+ */
+export function fastTyped(v: unknown, t: SchemaType, depth: number, maxDepth: number): Value | undefined {
+  switch (t.kind) {
+    case 'Entity':
+      return fastEntityRef(v);
+    case 'Extension':
+      // The plain-string form handed to the type's constructor (`"10.0.0.1"` → `ip(…)`).
+      return typeof v === 'string' && isWellFormed(v) ? applyExtension(constructorOf(t.name), v) : undefined;
+    case 'Set': {
+      if (!isArray(v) || depth + 1 > maxDepth) return undefined;
+      const n = v.length;
+      const items: Value[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = fastTyped(v[i], t.element, depth + 1, maxDepth);
+        if (x === undefined) return undefined;
+        items[i] = x;
+      }
+      return CedarSet.of(items);
+    }
+    case 'Record':
+      return isPlainObject(v) ? fastTypedRecord(v, t, depth, maxDepth) : undefined;
+    default:
+      return fastValue(v, depth, maxDepth);
+  }
+}
+
+/** A plain object read as a record of type `t`, or undefined to take the full path. */
+export function fastTypedRecord(
+  v: JsonObject,
+  t: RecordType,
+  depth: number,
+  maxDepth: number,
+): CedarRecord | undefined {
+  if (depth + 1 > maxDepth || t.additionalAttributes) return undefined;
+  const keys = keysOf(v);
+  const n = keys.length;
+  const values: Value[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as string;
+    const attr = t.attributes.get(k);
+    // Undeclared attributes, and keys bound to `undefined` (absent), are the full path's.
+    if (attr === undefined || !isWellFormed(k)) return undefined;
+    const x = fastTyped(v[k], attr.type, depth + 1, maxDepth);
+    if (x === undefined) return undefined;
+    values[i] = x;
+  }
+  const record = CedarRecord.fromArrays(keys, values);
+  if (n !== t.attributes.size) {
+    for (const [name, attr] of t.attributes) if (attr.required && !record.has(name)) return undefined;
+  }
+  return record;
+}
+
+/** An entity reference where one is due: `{type, id}` or `{"__entity": {type, id}}`, exactly. */
+export function fastEntityRef(v: unknown): EntityUID | undefined {
+  if (!isPlainObject(v)) return undefined;
+  if (hasOwn(v, '__entity')) {
+    const keys = keysOf(v);
+    return keys.length === 1 ? exactTypeAndId(v.__entity) : undefined;
+  }
+  return exactTypeAndId(v);
+}
