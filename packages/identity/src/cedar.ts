@@ -2,9 +2,10 @@
  * @module cedar
  * A delegation chain in Cedar's terms: entities for the root user and every agent (Cedar's
  * entity JSON), and the `context.chain` record of the Mandate schema
- * (`{ root: User, actor: Agent, depth: Long, agents: Set<Agent> }`).
+ * (`{ root: User, actor: Agent, depth: Long, agents: Set<Agent>, scopes?: Set<String> }`).
  */
 import type { AgentHop, DelegationChain } from './chain.js';
+import { effectiveScope } from './scope.js';
 
 /** The namespace of the Mandate schema (`policies/schema/mandate.cedarschema`). */
 export const DEFAULT_NAMESPACE = 'Mandate';
@@ -66,12 +67,19 @@ export function chainEntities(chain: DelegationChain, opts: CedarMappingOptions 
   return [user, ...agents];
 }
 
-/** The `context.chain` record, in Cedar's context JSON. */
+/**
+ * The `context.chain` record, in Cedar's context JSON. `scopes` is the chain's effective
+ * (intersected) scope, present only when some hop states one: absent means the chain's source
+ * said nothing about scope, which policies can tell apart from an empty scope with `has`.
+ */
 export function chainContext(chain: DelegationChain, opts: CedarMappingOptions = {}): Record<string, unknown> {
-  return {
+  const ctx: Record<string, unknown> = {
     root: { __entity: rootRef(chain, opts) },
     actor: { __entity: agentRef(chain.actor, opts) },
     depth: chain.depth,
     agents: chain.hops.map((h) => ({ __entity: agentRef(h, opts) })),
   };
+  const scopes = effectiveScope(chain);
+  if (scopes !== undefined) ctx.scopes = [...scopes];
+  return ctx;
 }

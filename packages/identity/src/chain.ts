@@ -4,11 +4,14 @@
  * passed through in delegation order, and the actor — the agent making the call, the last hop.
  *
  * A chain is the only way identity reaches a decision in this package, so every way of
- * building one (plain objects here, verified tokens in `token`) ends in {@link checkChain}:
- * there is no chain object that skipped the depth and cycle checks.
+ * building one (plain objects here, verified tokens in `token`, `svid` and `transaction`) ends
+ * in {@link checkChain}: there is no chain object that skipped the depth, cycle, scope and
+ * SPIFFE ID checks.
  */
 import { z } from 'zod';
-import { ChainError } from './errors.js';
+import { ChainError, SpiffeIdError } from './errors.js';
+import { checkScopes } from './scope.js';
+import { checkTrustDomainAllowed, looksLikeSpiffeId, parseSpiffeId, type SpiffeId } from './spiffe.js';
 
 /** Agent hops accepted when no limit is configured. Long chains are where confused deputies hide. */
 export const DEFAULT_MAX_CHAIN_DEPTH = 8;
@@ -54,20 +57,32 @@ export interface DelegationChain {
 export interface ChainOptions {
   /** Most agent hops accepted (default {@link DEFAULT_MAX_CHAIN_DEPTH}). */
   readonly maxDepth?: number | undefined;
+  /**
+   * Trust domains whose workloads may be on the chain. When given, every hop with a SPIFFE ID
+   * must be in one of them (hops known by a client id only are not affected); when absent,
+   * any trust domain is accepted.
+   */
+  readonly trustDomains?: readonly string[] | undefined;
 }
 
-// SPIFFE ID: spiffe://<trust domain>/<path>; trust domain lowercase letters, digits, `.-_`;
-// path segments letters, digits, `.-_`, none of them `.` or `..` (SPIFFE ID spec §2).
-const SPIFFE_ID = /^spiffe:\/\/[a-z0-9._-]+(\/[A-Za-z0-9._-]+)+$/;
-const DOT_SEGMENT = /\/\.\.?(\/|$)/;
-
-/** Whether `s` is a well-formed SPIFFE ID. */
-export function isSpiffeId(s: string): boolean {
-  return SPIFFE_ID.test(s) && !DOT_SEGMENT.test(s);
+/**
+ * The workload SPIFFE ID of an agent (`id` or `spiffeId`), or `undefined` when it has none.
+ * An id that starts like a SPIFFE ID but is not a valid one throws: an agent id that reads
+ * as two different workloads is exactly the ambiguity SPIFFE's rules exist to exclude.
+ */
+export function agentSpiffeId(hopId: string, spiffeId: string | undefined, path: string): SpiffeId | undefined {
+  const candidate = spiffeId ?? (looksLikeSpiffeId(hopId) ? hopId : undefined);
+  if (candidate === undefined) return undefined;
+  try {
+    return parseSpiffeId(candidate, { requirePath: true });
+  } catch (e) {
+    if (e instanceof SpiffeIdError)
+      throw new ChainError('invalid', e.message, spiffeId === undefined ? `${path}.id` : `${path}.spiffeId`);
+    throw e;
+  }
 }
 
 const id = z.string().min(1, 'must not be empty');
-const spiffeId = z.string().refine(isSpiffeId, 'not a SPIFFE ID (`spiffe://trust-domain/path`)');
 
 const userInput = z.strictObject({
   id,
@@ -78,7 +93,7 @@ const userInput = z.strictObject({
 const hopInput = z.strictObject({
   id,
   scope: z.array(z.string()).optional(),
-  spiffeId: spiffeId.optional(),
+  spiffeId: z.string().optional(),
   attested: z.boolean().optional(),
   owner: id.optional(),
   groups: z.array(id).optional(),
@@ -114,11 +129,11 @@ export function buildChain(input: unknown, opts: ChainOptions = {}): DelegationC
       groups: root.groups ?? [],
       attrs: root.attrs ?? {},
     },
-    hops.map((h) => ({
+    hops.map((h, i) => ({
       id: h.id,
-      scope: h.scope,
+      scope: h.scope === undefined ? undefined : [...new Set(h.scope)],
       // An agent named by its SPIFFE ID has that workload identity.
-      spiffeId: h.spiffeId ?? (isSpiffeId(h.id) ? h.id : undefined),
+      spiffeId: agentSpiffeId(h.id, h.spiffeId, `hops[${i}]`)?.id,
       attested: h.attested ?? false,
       owner: h.owner,
       groups: h.groups ?? [],
@@ -131,7 +146,8 @@ export function buildChain(input: unknown, opts: ChainOptions = {}): DelegationC
 /**
  * Assemble a chain from its parts after checking the invariants every chain keeps: at least
  * one hop, no more than `maxDepth`, no agent twice (a repeated hop means a loop of
- * delegation, and would let an agent vouch for itself).
+ * delegation, and would let an agent vouch for itself), valid SPIFFE IDs in allowed trust
+ * domains, and no hop holding a scope its delegator was not delegated (`scope`).
  */
 export function checkChain(root: ChainUser, hops: readonly AgentHop[], opts: ChainOptions = {}): DelegationChain {
   if (hops.length === 0) throw new ChainError('invalid', 'a delegation chain has at least one agent', 'hops');
@@ -143,7 +159,11 @@ export function checkChain(root: ChainUser, hops: readonly AgentHop[], opts: Cha
     if (first !== undefined)
       throw new ChainError('cycle', `agent \`${hop.id}\` appears twice (hops ${first} and ${i})`, `hops[${i}].id`);
     seen.set(hop.id, i);
+    const workload = agentSpiffeId(hop.id, hop.spiffeId, `hops[${i}]`);
+    if (workload !== undefined && opts.trustDomains !== undefined)
+      checkTrustDomainAllowed(workload, opts.trustDomains, `hops[${i}].spiffeId`);
   }
+  checkScopes(hops);
   const frozenHops = Object.freeze([...hops]);
   return Object.freeze({
     root,

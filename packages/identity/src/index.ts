@@ -3,10 +3,18 @@
  * Agent identity for Mandate: the user's identity travels the whole chain user → agent →
  * sub-agent, and a delegated request is decided for every principal on it.
  *
- * The explicit list of what this package exports (nothing else is public), by module: the
- * chain model and its builder; verified RFC 8693 delegation tokens; the mapping to Cedar
- * entities and `context.chain`; chain authorization; errors.
+ * The explicit list of what this package exports (nothing else is public), by module:
+ * runtime attestation; chain authorization; the mapping to Cedar entities and
+ * `context.chain`; the chain model and its builder; errors; shared JWT verification
+ * defaults; delegated scope; session context; SPIFFE IDs; JWT-SVIDs; verified RFC 8693
+ * delegation tokens; OAuth transaction tokens.
  */
+export {
+  isVerifiedAttestation,
+  type VerifiedAttestation,
+  type VerifyAttestationOptions,
+  verifyAttestation,
+} from './attestation.js';
 export {
   type AuthorizeChainOptions,
   authorizeChain,
@@ -35,13 +43,44 @@ export {
   checkChain,
   DEFAULT_MAX_CHAIN_DEPTH,
   type DelegationChain,
-  isSpiffeId,
 } from './chain.js';
-export { ChainError, type ChainErrorKind, TokenError, type TokenErrorKind } from './errors.js';
-export { type SessionInput, sessionContext } from './session.js';
 export {
-  DEFAULT_ALGORITHMS,
-  type VerifiedDelegation,
-  type VerifyTokenOptions,
-  verifyDelegationToken,
-} from './token.js';
+  ChainError,
+  type ChainErrorKind,
+  SpiffeIdError,
+  type SpiffeIdErrorKind,
+  TokenError,
+  type TokenErrorKind,
+} from './errors.js';
+export { DEFAULT_ALGORITHMS, type JwtTimeOptions } from './jwt.js';
+export { checkScopes, effectiveScope } from './scope.js';
+export { type DeviceCompliance, type SessionInput, sessionContext } from './session.js';
+export {
+  agentHopFromSpiffeId,
+  isSpiffeId,
+  type ParseSpiffeIdOptions,
+  parseSpiffeId,
+  parseTrustDomain,
+  SPIFFE_ID_MAX_LENGTH,
+  type SpiffeHopOptions,
+  type SpiffeId,
+  TRUST_DOMAIN_MAX_LENGTH,
+} from './spiffe.js';
+export {
+  JWT_SVID_ALGORITHMS,
+  type TrustBundle,
+  type VerifiedJwtSvid,
+  type VerifyJwtSvidOptions,
+  verifyJwtSvid,
+} from './svid.js';
+export { type VerifiedDelegation, type VerifyTokenOptions, verifyDelegationToken } from './token.js';
+export {
+  DEFAULT_TXN_MAX_LIFETIME,
+  type TransactionContextOptions,
+  TXN_TOKEN_TYPE,
+  transactionChain,
+  transactionContext,
+  type VerifiedTransaction,
+  type VerifyTransactionTokenOptions,
+  verifyTransactionToken,
+} from './transaction.js';

@@ -9,32 +9,11 @@
  * Nothing is read from a token before its signature, issuer, audience and expiry are
  * verified; a token is never "partly" trusted.
  */
-import { decodeProtectedHeader, errors, type JWSAlgorithm, type JWTVerifyGetKey, jwtVerify, type KeyInput } from 'jose';
-import {
-  type AgentHop,
-  type ChainUser,
-  checkChain,
-  checkDepth,
-  type DelegationChain,
-  isSpiffeId,
-  maxDepthOf,
-} from './chain.js';
-import { ChainError, TokenError } from './errors.js';
-
-/** Algorithms accepted when none are configured: asymmetric signatures only. */
-export const DEFAULT_ALGORITHMS: readonly JWSAlgorithm[] = Object.freeze([
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-  'PS256',
-  'PS384',
-  'PS512',
-  'RS256',
-  'RS384',
-  'RS512',
-]);
+import type { JWSAlgorithm, JWTVerifyGetKey, KeyInput } from 'jose';
+import { type AgentHop, type ChainUser, checkChain, checkDepth, type DelegationChain, maxDepthOf } from './chain.js';
+import { ChainError, SpiffeIdError, TokenError } from './errors.js';
+import { allowedAlgorithms, DEFAULT_ALGORITHMS, isJsonObject, readScope, verifyJwt } from './jwt.js';
+import { looksLikeSpiffeId, parseSpiffeId } from './spiffe.js';
 
 export interface VerifyTokenOptions {
   /** The issuer's key(s): a key, or a key resolver such as `createLocalJWKSet`/`createRemoteJWKSet`. */
@@ -53,6 +32,8 @@ export interface VerifyTokenOptions {
   readonly typ?: string | undefined;
   /** Most agent hops accepted (default `DEFAULT_MAX_CHAIN_DEPTH`). */
   readonly maxDepth?: number | undefined;
+  /** Trust domains allowed for agents named by SPIFFE IDs (default: any); see `ChainOptions`. */
+  readonly trustDomains?: readonly string[] | undefined;
   /** Claim holding the root user's groups, when the token carries them (default `groups`). */
   readonly groupsClaim?: string | undefined;
 }
@@ -73,71 +54,20 @@ export interface VerifiedDelegation {
  * when its chain is too deep or repeats an agent.
  */
 export async function verifyDelegationToken(token: string, opts: VerifyTokenOptions): Promise<VerifiedDelegation> {
-  if (typeof token !== 'string' || token.split('.').length !== 3)
-    throw new TokenError('malformed', 'not a JWS compact token (three dot-separated parts)');
-  const algorithms = [...(opts.algorithms ?? DEFAULT_ALGORITHMS)];
-  if (algorithms.some((a) => a.toLowerCase() === 'none'))
-    throw new TypeError('`none` cannot be an allowed algorithm: unsigned tokens are always refused');
-  checkHeader(token, algorithms);
-
-  let claims: Record<string, unknown>;
-  try {
-    const verified = await jwtVerify(token, opts.key as KeyInput, {
-      issuer: asArray(opts.issuer),
-      audience: asArray(opts.audience),
-      algorithms,
-      // Delegation tokens must expire: a chain that never expires is the universal key the
-      // whole model exists to avoid.
-      requiredClaims: ['exp', 'sub'],
-      ...(opts.clockTolerance === undefined ? {} : { clockTolerance: opts.clockTolerance }),
-      ...(opts.currentDate === undefined ? {} : { currentDate: opts.currentDate }),
-      ...(opts.typ === undefined ? {} : { typ: opts.typ }),
-    });
-    claims = verified.payload as Record<string, unknown>;
-  } catch (e) {
-    throw fromJose(e);
-  }
-  return readDelegation(claims, opts);
-}
-
-/** Refuse unsigned and disallowed algorithms with their own error before any key is looked up. */
-function checkHeader(token: string, algorithms: readonly string[]): void {
-  let alg: unknown;
-  try {
-    alg = decodeProtectedHeader(token).alg;
-  } catch (e) {
-    throw new TokenError('malformed', 'the token header is not valid JSON in base64url', 'alg', { cause: e });
-  }
-  if (typeof alg !== 'string' || alg.toLowerCase() === 'none')
-    throw new TokenError('unsigned', `unsigned token (\`alg: ${String(alg)}\`) refused`, 'alg');
-  if (!algorithms.includes(alg))
-    throw new TokenError('algorithm', `algorithm \`${alg}\` is not allowed (allowed: ${algorithms.join(', ')})`, 'alg');
-  const [, , signature] = token.split('.');
-  if (signature === '') throw new TokenError('unsigned', 'token has an empty signature', 'alg');
-}
-
-function fromJose(e: unknown): TokenError {
-  const code = (e as { code?: unknown } | null)?.code;
-  const message = e instanceof Error ? e.message : String(e);
-  const opts = { cause: e };
-  switch (code) {
-    case errors.JWTExpired.code:
-      return new TokenError('expired', `token expired: ${message}`, 'exp', opts);
-    case errors.JWTClaimValidationFailed.code: {
-      const claim = (e as errors.JWTClaimValidationFailed).claim;
-      if (claim === 'iss') return new TokenError('issuer', `unexpected issuer: ${message}`, 'iss', opts);
-      if (claim === 'aud') return new TokenError('audience', `unexpected audience: ${message}`, 'aud', opts);
-      return new TokenError('claim', `claim \`${claim}\` refused: ${message}`, claim, opts);
-    }
-    case errors.JOSEAlgNotAllowed.code:
-      return new TokenError('algorithm', message, 'alg', opts);
-    case errors.JWSSignatureVerificationFailed.code:
-    case errors.JWKSNoMatchingKey.code:
-    case errors.JWKSMultipleMatchingKeys.code:
-      return new TokenError('signature', `signature does not verify: ${message}`, '', opts);
-    default:
-      return new TokenError('malformed', `token refused: ${message}`, '', opts);
-  }
+  const { payload } = await verifyJwt(token, {
+    key: opts.key,
+    issuer: opts.issuer,
+    audience: opts.audience,
+    algorithms: allowedAlgorithms(opts.algorithms, DEFAULT_ALGORITHMS),
+    // Delegation tokens must expire: a chain that never expires is the universal key the
+    // whole model exists to avoid.
+    requiredClaims: ['exp', 'sub'],
+    typ: opts.typ,
+    clockTolerance: opts.clockTolerance,
+    currentDate: opts.currentDate,
+    what: 'token',
+  });
+  return readDelegation(payload, opts);
 }
 
 /** Read the chain out of verified claims. */
@@ -156,8 +86,7 @@ function readDelegation(claims: Record<string, unknown>, opts: VerifyTokenOption
   if (act === undefined) throw new TokenError('claim', 'no `act` claim: not a delegated token', 'act');
   while (act !== undefined) {
     checkDepth(outsideIn.length + 1, maxDepth);
-    if (typeof act !== 'object' || act === null || Array.isArray(act))
-      throw new TokenError('claim', `\`${path}\` must be a JSON object`, path);
+    if (!isJsonObject(act)) throw new TokenError('claim', `\`${path}\` must be a JSON object`, path);
     const a = act as Record<string, unknown>;
     const actSub = a.sub;
     if (typeof actSub !== 'string' || actSub === '')
@@ -177,8 +106,9 @@ function readDelegation(claims: Record<string, unknown>, opts: VerifyTokenOption
       id: actSub,
       // Only the current actor's delegation is stated by the token (its `scope`); prior
       // hops' were stated by the tokens they exchanged, which this one does not carry.
-      scope: outsideIn.length === 0 ? scope : undefined,
-      spiffeId: isSpiffeId(actSub) ? actSub : undefined,
+      // A token without `scope` says nothing about it (undefined), which is not "no scope" ([]).
+      scope: outsideIn.length === 0 && claims.scope !== undefined ? scope : undefined,
+      spiffeId: actorSpiffeId(actSub, `${path}.sub`),
       // A token cannot vouch for a runtime: attestation comes from the registry or a
       // verified attestation claim, never from the delegation token.
       attested: false,
@@ -198,21 +128,28 @@ function readDelegation(claims: Record<string, unknown>, opts: VerifyTokenOption
     groups: Array.isArray(groupsClaim) ? groupsClaim.filter((g): g is string => typeof g === 'string' && g !== '') : [],
     attrs: {},
   };
-  return { chain: checkChain(root, outsideIn.reverse(), { maxDepth }), claims: Object.freeze({ ...claims }), scope };
+  return {
+    chain: checkChain(root, outsideIn.reverse(), { maxDepth, trustDomains: opts.trustDomains }),
+    claims: Object.freeze({ ...claims }),
+    scope,
+  };
 }
 
-/** RFC 8693 §4.2: `scope` is a space-separated list. */
-function readScope(scope: unknown): string[] {
-  if (scope === undefined) return [];
-  if (typeof scope !== 'string') throw new TokenError('claim', '`scope` must be a space-separated string', 'scope');
-  return scope.split(' ').filter((s) => s !== '');
+/** An actor named by something that starts like a SPIFFE ID must be a valid workload SPIFFE ID. */
+function actorSpiffeId(sub: string, claim: string): string | undefined {
+  if (!looksLikeSpiffeId(sub)) return undefined;
+  try {
+    return parseSpiffeId(sub, { requirePath: true }).id;
+  } catch (e) {
+    if (e instanceof SpiffeIdError) throw new TokenError('claim', `\`${claim}\`: ${e.message}`, claim, { cause: e });
+    throw e;
+  }
 }
 
 /** RFC 8693 §4.4: when `may_act` names who may act for the subject, the actor must be that party. */
 function checkMayAct(mayAct: unknown, actor: AgentHop): void {
   if (mayAct === undefined) return;
-  if (typeof mayAct !== 'object' || mayAct === null || Array.isArray(mayAct))
-    throw new TokenError('claim', '`may_act` must be a JSON object', 'may_act');
+  if (!isJsonObject(mayAct)) throw new TokenError('claim', '`may_act` must be a JSON object', 'may_act');
   const m = mayAct as Record<string, unknown>;
   if (m.sub !== undefined && m.sub !== actor.id)
     throw new TokenError(
@@ -226,8 +163,4 @@ function checkMayAct(mayAct: unknown, actor: AgentHop): void {
       `actor issuer \`${String(actor.issuer)}\` is not the one \`may_act\` names (\`${String(m.iss)}\`)`,
       'may_act.iss',
     );
-}
-
-function asArray(x: string | readonly string[]): string | string[] {
-  return typeof x === 'string' ? x : [...x];
 }

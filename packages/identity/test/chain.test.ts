@@ -103,7 +103,7 @@ describe('checkChain', () => {
 describe('SPIFFE IDs', () => {
   it.each([
     ['spiffe://corp.example/agents/coder', true],
-    ['spiffe://corp.example', false],
+    ['spiffe://corp.example', true], // a trust domain's own ID: valid, but not a workload's
     ['spiffe://Corp.example/a', false],
     ['spiffe://corp.example/a/../b', false],
     ['spiffe://corp.example/a/', false],

@@ -117,6 +117,29 @@ describe('verifyDelegationToken', () => {
     );
   });
 
+  it('checks typ as a media type when asked', async () => {
+    expect((await verifyDelegationToken(await mint(keys), { ...opts, typ: 'at+jwt' })).chain.depth).toBe(3);
+    expect((await verifyDelegationToken(await mint(keys), { ...opts, typ: 'application/at+jwt' })).chain.depth).toBe(3);
+    expect(await refused(mint(keys), { typ: 'txntoken+jwt' })).toMatchObject({ kind: 'type', claim: 'typ' });
+  });
+
+  it('refuses an actor that looks like a SPIFFE ID but is not a valid one', async () => {
+    const e = await refused(mint(keys, { agents: ['planner', 'spiffe://Corp.example/runner'] }));
+    expect(e).toMatchObject({ kind: 'claim', claim: 'act.sub' });
+    expect(e.message).toContain('the trust domain must be lowercase');
+  });
+
+  it('holds SPIFFE actors to the trust-domain allow list', async () => {
+    const t = mint(keys, { agents: ['planner', 'spiffe://evil.example/runner'] });
+    expect(await refused(t, { trustDomains: ['corp.example'] })).toMatchObject({ kind: 'trust-domain' });
+  });
+
+  it('leaves the actor scope unstated when the token has no scope claim', async () => {
+    const v = await verifyDelegationToken(await mint(keys, { claims: { scope: undefined } }), opts);
+    expect(v.chain.actor.scope).toBeUndefined();
+    expect(v.scope).toEqual([]);
+  });
+
   it('refuses algorithms not allowed', async () => {
     const e = await refused(mint(keys), { algorithms: ['RS256'] });
     expect(e).toMatchObject({ kind: 'algorithm', claim: 'alg' });
