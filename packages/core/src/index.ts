@@ -6,7 +6,8 @@
  *
  * The explicit list of what this package exports (nothing else is public), by module:
  * the main API (`Authorizer`) and the cedar-wasm drop-in (`isAuthorized`); bundles; policy
- * sets; entity stores; the data boundary (Cedar JSON → values); schemas; values.
+ * sets; entity stores; explanations of decisions; the data boundary (Cedar JSON → values);
+ * schemas; values.
  */
 export {
   type AuthorizationRequest,
@@ -37,6 +38,20 @@ export {
   type StoredEntity,
 } from './entities/store.js';
 export { PolicyError, type SourceLocation } from './errors.js';
+export { explain, policyOutline } from './explain/explain.js';
+export { type FormatExplanationOptions, formatExplanation } from './explain/format.js';
+export {
+  type ConditionExplanation,
+  ExplainError,
+  type ExplainedRequest,
+  type Explanation,
+  type ExprExplanation,
+  type NodeOutcome,
+  type PolicyExplanation,
+  type PolicyOutcome,
+  type PolicySource,
+  type ScopeConstraintExplanation,
+} from './explain/types.js';
 export { isCedarWasmLoaded } from './frontend/cedar-wasm.js';
 export { MAX_PARSE_NESTING, type PolicySetInput } from './frontend/parse.js';
 export { assertValid, type ValidationIssue, type ValidationResult, validatePolicies } from './frontend/validate.js';
