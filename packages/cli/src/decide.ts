@@ -1,0 +1,165 @@
+/**
+ * @module decide
+ * What `authorize`, `explain` and `impact` share: building an `Authorizer` from files (each
+ * load error attributed to the file it came from), the request options, and how a policy is
+ * named in output — Cedar's positional id, its `@id` annotation when it has one, and where it
+ * is written.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  type AuthorizationRequest,
+  Authorizer,
+  type EntitiesInput,
+  type EntityStore,
+  PolicyError,
+  PolicySet,
+  parseJsonText,
+  type Schema,
+} from '@mandate/core';
+import type { Command } from 'commander';
+import { CliError, type FileLocation, formatLocation, loadError, UsageError } from './errors.js';
+import { type CliIo, resolvePath } from './io.js';
+import { parseContextArg, parseUid, requestFromJson } from './request.js';
+import { displayPath, loadEntitiesJson, loadPolicySources, loadSchema, type PolicySources } from './sources.js';
+
+export interface PolicyInputs {
+  readonly policies: readonly string[];
+  readonly schema?: string | undefined;
+  readonly entities?: string | undefined;
+}
+
+export interface LoadedAuthorizer {
+  readonly authorizer: Authorizer;
+  readonly sources: PolicySources;
+  readonly schema: Schema | undefined;
+}
+
+/** Compile policy files into a policy set, errors located in their files. */
+export function compilePolicies(io: CliIo, paths: readonly string[]): { set: PolicySet; sources: PolicySources } {
+  const sources = loadPolicySources(io, paths);
+  try {
+    return { set: PolicySet.compile(sources.text), sources };
+  } catch (e) {
+    throw loadError(e, 'policies', sources.files.join(', '), sources);
+  }
+}
+
+/**
+ * An authorizer over policy files, an optional schema (policies then validated strictly,
+ * entities and requests checked against it) and an optional entities file.
+ */
+export function loadAuthorizer(
+  io: CliIo,
+  inputs: PolicyInputs,
+  preloaded?: { schema?: Schema | undefined; entities?: EntitiesInput | EntityStore | undefined },
+): LoadedAuthorizer {
+  const schema = preloaded?.schema ?? (inputs.schema === undefined ? undefined : loadSchema(io, inputs.schema));
+  const { set, sources } = compilePolicies(io, inputs.policies);
+  const entities =
+    preloaded?.entities ?? (inputs.entities === undefined ? undefined : loadEntitiesJson(io, inputs.entities));
+  try {
+    return { authorizer: new Authorizer({ policies: set, schema, entities }), sources, schema };
+  } catch (e) {
+    if (e instanceof PolicyError) throw loadError(e, 'policies', sources.files.join(', '), sources);
+    throw loadError(e, 'entities', inputs.entities === undefined ? undefined : displayPath(io, inputs.entities));
+  }
+}
+
+/** Options naming one request, shared by `authorize` and `explain`. */
+export interface RequestOptions {
+  readonly request?: string;
+  readonly principal?: string;
+  readonly action?: string;
+  readonly resource?: string;
+  readonly context?: string;
+}
+
+export function addRequestOptions(cmd: Command): Command {
+  return cmd
+    .option('--request <file>', 'request as JSON: { principal, action, resource, context }')
+    .option('--principal <uid>', 'principal, e.g. `User::"alice"`')
+    .option('--action <uid>', 'action, e.g. `Action::"read"`')
+    .option('--resource <uid>', 'resource, e.g. `File::"notes"`')
+    .option('--context <json>', 'context as a JSON object (default {})');
+}
+
+export function addPolicyOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--policies <path>', 'Cedar policy file or directory of `*.cedar` files (repeatable)', collect)
+    .option('--entities <file>', 'entities JSON file (an array)')
+    .option('--schema <file>', 'Cedar schema (text or JSON): validates policies, entities and requests');
+}
+
+/** Commander reducer for repeatable options. */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The request named by `--request FILE` or by `--principal/--action/--resource/--context`. */
+export function requestFromOptions(io: CliIo, o: RequestOptions): AuthorizationRequest {
+  const flags = o.principal !== undefined || o.action !== undefined || o.resource !== undefined;
+  if (o.request !== undefined) {
+    if (flags || o.context !== undefined) {
+      throw new UsageError('give either `--request` or `--principal/--action/--resource/--context`, not both');
+    }
+    let text: string;
+    try {
+      text = readFileSync(resolvePath(io, o.request), 'utf8');
+    } catch (e) {
+      throw loadError(e, 'request', o.request);
+    }
+    const where = displayPath(io, o.request);
+    let json: unknown;
+    try {
+      json = parseJsonText(text);
+    } catch (e) {
+      throw new CliError(`${where}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return requestFromJson(json, where);
+  }
+  const missing = (['principal', 'action', 'resource'] as const).filter((k) => o[k] === undefined);
+  if (missing.length > 0) {
+    throw new UsageError(`missing ${missing.map((m) => `\`--${m}\``).join(', ')} (or give \`--request FILE\`)`);
+  }
+  return {
+    principal: parseUid(o.principal as string, 'principal') as AuthorizationRequest['principal'],
+    action: parseUid(o.action as string, 'action') as AuthorizationRequest['action'],
+    resource: parseUid(o.resource as string, 'resource') as AuthorizationRequest['resource'],
+    context: o.context === undefined ? {} : parseContextArg(o.context),
+  };
+}
+
+/** A policy as named in output. */
+export interface PolicyRef {
+  readonly id: string;
+  /** Its `@id("…")` annotation, when it has one. */
+  readonly annotationId?: string;
+  readonly effect?: 'permit' | 'forbid';
+  readonly location?: FileLocation;
+}
+
+export function policyRef(
+  id: string,
+  sources: PolicySources,
+  determining?: { effect: 'permit' | 'forbid'; annotations: Readonly<Record<string, string>> },
+): PolicyRef {
+  const location = sources.policy(id);
+  const ann = determining?.annotations.id;
+  return {
+    id,
+    ...(ann !== undefined ? { annotationId: ann } : {}),
+    ...(determining ? { effect: determining.effect } : {}),
+    ...(location ? { location } : {}),
+  };
+}
+
+/** `policy2 "read-own-files" (policies/files.cedar:12:1)` */
+export function showPolicy(p: PolicyRef): string {
+  return [
+    p.id,
+    p.annotationId !== undefined ? JSON.stringify(p.annotationId) : undefined,
+    p.location ? `(${formatLocation(p.location)})` : undefined,
+  ]
+    .filter((x) => x !== undefined)
+    .join(' ');
+}

@@ -1,0 +1,87 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { FIXTURES, mandate, tempDir } from '../helpers.js';
+
+const { dir, cleanup } = tempDir({
+  ...FIXTURES,
+  'invalid.cedar': `permit(principal, action, resource);
+// the next policy names an attribute File does not have
+permit(principal, action == Action::"read", resource) when { resource.nope };
+`,
+  'broken.cedar': `permit(principal, action, resource);
+
+permit(principal, action == Action::"read", resource) when { 1 + };
+`,
+  'impossible.cedar': 'permit(principal, action, resource) when { false };\n',
+  'dir/a.cedar': 'permit(principal, action, resource);\n',
+  'dir/b.cedar': '// second file\n\nforbid(principal, action, resource) when { resource.nope };\n',
+  'bad.cedarschema': 'entity User;\nentity File { owner: User secret: Bool };\n',
+});
+afterAll(cleanup);
+
+const validate = (...args: string[]) => mandate(['validate', ...args], { cwd: dir });
+
+describe('mandate validate', { timeout: 30_000 }, () => {
+  it('exits 0 for valid policies', async () => {
+    const r = await validate('--policies', 'policies.cedar', '--schema', 'schema.cedarschema');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('valid: 2 policies');
+  });
+
+  it('reports a validation error at the policy it concerns, as file:line:column', async () => {
+    const r = await validate('--policies', 'invalid.cedar', '--schema', 'schema.cedarschema');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^invalid\.cedar:3:1: error: \[policy1\] .*attribute `nope`/m);
+    expect(r.stdout).toContain('invalid: 1 error');
+  });
+
+  it('reports a parse error where Cedar stopped', async () => {
+    const r = await validate('--policies', 'broken.cedar', '--schema', 'schema.cedarschema');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^broken\.cedar:3:66: error: .*unexpected token `}`/m);
+  });
+
+  it('locates errors in the right file of a directory', async () => {
+    const r = await validate('--policies', 'dir', '--schema', 'schema.cedarschema');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^dir\/b\.cedar:3:1: error: \[policy1\]/m);
+  });
+
+  it('reports schema errors with the schema file location', async () => {
+    const r = await validate('--policies', 'policies.cedar', '--schema', 'bad.cedarschema');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^bad\.cedarschema:2:27: error: .*`secret`/m);
+  });
+
+  it('passes warnings unless --deny-warnings', async () => {
+    const lax = await validate('--policies', 'impossible.cedar', '--schema', 'schema.cedarschema');
+    expect(lax.code).toBe(0);
+    expect(lax.stdout).toMatch(/^impossible\.cedar:1:1: warning: \[policy0\] .*impossible/m);
+    const strict = await validate(
+      '--policies',
+      'impossible.cedar',
+      '--schema',
+      'schema.cedarschema',
+      '--deny-warnings',
+    );
+    expect(strict.code).toBe(1);
+  });
+
+  it('prints a JSON result with --json', async () => {
+    const r = await validate('--policies', 'invalid.cedar', '--schema', 'schema.cedarschema', '--json');
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({
+      valid: false,
+      policies: 2,
+      errors: [{ severity: 'error', policyId: 'policy1', file: 'invalid.cedar', line: 3, column: 1 }],
+      warnings: [],
+    });
+  });
+
+  it('says which file cannot be read', async () => {
+    const r = await validate('--policies', 'missing.cedar', '--schema', 'schema.cedarschema');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('missing.cedar');
+    expect(r.stderr).toContain('no such file');
+  });
+});
