@@ -6,7 +6,7 @@
  * or the `setup` entry. Only vitest's types are imported: the package does not need vitest
  * unless the matchers are used.
  */
-import type {} from 'vitest';
+
 import {
   type AuthorizationRequest,
   type Authorizer,
@@ -15,6 +15,8 @@ import {
   explain,
   formatExplanation,
 } from '@mandate/core';
+// Makes vitest's types visible to the declaration build, for the augmentation below.
+import type {} from 'vitest';
 
 /** A request and the authorizer that decides it. */
 export interface AuthorizationCase {
