@@ -36,29 +36,38 @@ const MAX_KNOWN_UIDS = 10_000;
 
 export function toUid(x: unknown, what: string): EntityUID {
   if (x instanceof EntityUID) return x;
-  // Only the plain `{ type, id }` form: an object with an `__entity` or `__expr` key is read
-  // by those rules first (see json/entity-ref), so it takes the full path.
-  if (typeof x === 'object' && x !== null && !Object.hasOwn(x, '__entity') && !Object.hasOwn(x, '__expr')) {
+  if (typeof x === 'object' && x !== null) {
     const { type, id } = x as { type?: unknown; id?: unknown };
     if (typeof type === 'string' && typeof id === 'string') {
-      const hit = KNOWN_UIDS.get(type)?.get(id);
-      if (hit !== undefined) return hit;
-      const uid = parseEntityRef(x, what);
-      if (knownCount >= MAX_KNOWN_UIDS) {
-        KNOWN_UIDS.clear();
-        knownCount = 0;
+      // Only the plain `{ type, id }` form (own keys): an object with an `__entity` or
+      // `__expr` key is read by those rules first (see json/entity-ref), so it takes the full
+      // path, and so does anything whose `type`/`id` are inherited.
+      const plain = !hasOwn(x, '__entity') && !hasOwn(x, '__expr') && hasOwn(x, 'type') && hasOwn(x, 'id');
+      if (plain) {
+        const hit = KNOWN_UIDS.get(type)?.get(id);
+        if (hit !== undefined) return hit;
+        return remember(type, id, parseEntityRef(x, what));
       }
-      let ids = KNOWN_UIDS.get(type);
-      if (ids === undefined) {
-        ids = new Map();
-        KNOWN_UIDS.set(type, ids);
-      }
-      ids.set(id, uid);
-      knownCount++;
-      return uid;
     }
   }
   return parseEntityRef(x, what);
+}
+
+const hasOwn = Object.hasOwn;
+
+function remember(type: string, id: string, uid: EntityUID): EntityUID {
+  if (knownCount >= MAX_KNOWN_UIDS) {
+    KNOWN_UIDS.clear();
+    knownCount = 0;
+  }
+  let ids = KNOWN_UIDS.get(type);
+  if (ids === undefined) {
+    ids = new Map();
+    KNOWN_UIDS.set(type, ids);
+  }
+  ids.set(id, uid);
+  knownCount++;
+  return uid;
 }
 
 export function loadEntities(

@@ -12,20 +12,21 @@
  * these is always a candidate. A request looks up, per dimension, its own uid and every
  * ancestor's (that is what `==` and `in` can match), its entity types and its context values.
  *
- * Context constants: a policy whose first `when` clause starts (leftmost conjunct) with
- * `context.a == <literal>` is filed under (`a`, literal). Type-wide agent policies ("any agent,
- * any tool, when context.tool == …") then cost nothing for the requests they cannot match.
+ * Context anchors (`compile/context-anchors`): a policy whose first `when` clause starts
+ * (leftmost conjunct) with `context.a == <literal>` or an ordering of `context.a` against a Long
+ * literal is filed under `a`. Type-wide agent policies ("any agent, any tool, when context.tool
+ * == …", "… when context.risk < 40") then cost nothing for the requests they cannot match.
  *
  * Exactness: a policy is skipped only when it cannot be satisfied *and* evaluating it could not
  * error. A scope that does not match short-circuits before any condition runs. For a context
- * anchor, once the scope matches the first thing evaluated is `context.a == literal`: if the
- * context has `a`, that comparison cannot error and, when it is false, ends the evaluation;
- * if the context lacks `a`, the policy stays a candidate (it errors, and must be reported). So
- * decisions, reasons and errors are unchanged. Candidates are evaluated in policy-set order.
+ * anchor, once the scope matches the first thing evaluated is the anchoring comparison: the
+ * policy is skipped only when the context has `a` and the comparison is certainly false without
+ * error (see `compile/context-anchors`). So decisions, reasons and errors are unchanged.
+ * Candidates are evaluated in policy-set order.
  */
 import type { EntityStore } from '../entities/store.js';
-import type { Node } from '../ir/nodes.js';
-import { EntityUID, type Value, valueKey } from '../values/value.js';
+import type { EntityUID } from '../values/value.js';
+import { type ContextAnchor, ContextAnchors, contextAnchor } from './context-anchors.js';
 import type { EvalEnv } from './env.js';
 import type { CompiledPolicy } from './policy.js';
 
@@ -76,8 +77,8 @@ export class ScopeIndex {
   readonly #actionUid: Buckets = new Map();
   readonly #principalType: Buckets = new Map();
   readonly #resourceType: Buckets = new Map();
-  /** Context attribute → (literal's value key → policies). */
-  readonly #contextConst = new Map<string, Buckets>();
+  /** Policies filed under a context anchor (see `compile/context-anchors`). */
+  readonly #context = new ContextAnchors();
   readonly #always: readonly number[];
   /** The context anchor each policy is filed under, if any. */
   readonly #anchors: (ContextAnchor | undefined)[];
@@ -101,13 +102,7 @@ export class ScopeIndex {
       } else if (contextAnchor(p) !== undefined) {
         const anchor = contextAnchor(p) as ContextAnchor;
         this.#anchors[i] = anchor;
-        const { attr, key } = anchor;
-        let buckets = this.#contextConst.get(attr);
-        if (buckets === undefined) {
-          buckets = new Map();
-          this.#contextConst.set(attr, buckets);
-        }
-        file(buckets, key, i);
+        this.#context.add(anchor, i);
       } else if (action.op === '==') {
         file(this.#actionUid, action.uid.key, i);
       } else if (action.op === 'in') {
@@ -120,6 +115,7 @@ export class ScopeIndex {
       } else always.push(i);
     });
     this.#always = always;
+    this.#context.seal();
     this.#principalSplits = splitByAction(policies, this.#principalUid);
     this.#resourceSplits = splitByAction(policies, this.#resourceUid);
   }
@@ -152,16 +148,7 @@ export class ScopeIndex {
     }
     if (entry.anchored === undefined) return entry.policies;
     const found = entry.base.slice();
-    for (const [attr, byValue] of entry.anchored) {
-      const v = env.context.get(attr);
-      if (v === undefined) {
-        // `context.attr` errors for these policies: every one of them must be evaluated.
-        for (const list of byValue.values()) for (const i of list) found.push(i);
-      } else if (isIndexable(v)) {
-        const list = byValue.get(valueKey(v));
-        if (list !== undefined) for (const i of list) found.push(i);
-      }
-    }
+    entry.anchored.collect(found, env.context);
     sortUnique(found);
     return this.#toPolicies(found);
   }
@@ -170,27 +157,21 @@ export class ScopeIndex {
   #scopeMatched(env: EvalEnv): MemoEntry {
     const found: number[] = this.#always.length === 0 ? [] : this.#always.slice();
     this.#collectScope(found, env);
-    for (const byValue of this.#contextConst.values())
-      for (const list of byValue.values()) for (const i of list) found.push(i);
+    this.#context.pushAll(found);
     sortUnique(found);
     const base: number[] = [];
-    let anchored: Map<string, Buckets> | undefined;
+    let anchored: ContextAnchors | undefined;
     for (const i of found) {
       const p = this.#policies[i] as CompiledPolicy;
       if (!p.matchesScope(env)) continue;
       const anchor = this.#anchors[i];
       if (anchor === undefined) base.push(i);
       else {
-        anchored ??= new Map();
-        let byValue = anchored.get(anchor.attr);
-        if (byValue === undefined) {
-          byValue = new Map();
-          anchored.set(anchor.attr, byValue);
-        }
-        file(byValue, anchor.key, i);
+        anchored ??= new ContextAnchors();
+        anchored.add(anchor, i);
       }
     }
-    return { base, policies: this.#toPolicies(base), anchored };
+    return { base, policies: this.#toPolicies(base), anchored: anchored?.seal() };
   }
 
   #toPolicies(indices: readonly number[]): CompiledPolicy[] {
@@ -214,17 +195,7 @@ export class ScopeIndex {
   candidates(env: EvalEnv): CompiledPolicy[] {
     const found: number[] = this.#always.length === 0 ? [] : this.#always.slice();
     let buckets = this.#collectScope(found, env);
-    if (this.#contextConst.size > 0) {
-      for (const [attr, byValue] of this.#contextConst) {
-        const v = env.context.get(attr);
-        if (v === undefined) {
-          // `context.attr` errors for these policies: every one of them must be evaluated.
-          for (const list of byValue.values()) for (const i of list) found.push(i);
-          buckets += byValue.size;
-        } else if (isIndexable(v)) buckets += collect(found, byValue, valueKey(v));
-        // else: a set, record or extension value never equals a primitive or uid literal
-      }
-    }
+    if (this.#context.size > 0) buckets += this.#context.collect(found, env.context);
     // Each bucket is sorted and a policy sits in one dimension; only several buckets (and
     // `action in [...]` lists) can interleave or repeat.
     if (buckets > 1 || (buckets === 1 && this.#always.length > 0)) sortUnique(found);
@@ -237,8 +208,8 @@ interface MemoEntry {
   readonly base: readonly number[];
   /** The same as policies, handed out as is when nothing is anchored. */
   readonly policies: readonly CompiledPolicy[];
-  /** Scope-matched anchored policies: attribute → literal's value key → indices. */
-  readonly anchored: Map<string, Buckets> | undefined;
+  /** Scope-matched anchored policies. */
+  readonly anchored: ContextAnchors | undefined;
 }
 
 /** Memo entries by principal, action and resource key; cleared when it holds too many. */
@@ -267,29 +238,6 @@ class ScopeMemo {
     byResource.set(resource, entry);
     this.#size++;
   }
-}
-
-interface ContextAnchor {
-  readonly attr: string;
-  readonly key: string;
-}
-
-/** Literals a context anchor can use: their `==` is exact by value key and never errors. */
-function isIndexable(v: Value): boolean {
-  return typeof v !== 'object' || v instanceof EntityUID;
-}
-
-/** `context.a == literal` (either way round) as the leftmost conjunct of the first `when`. */
-function contextAnchor(p: CompiledPolicy): ContextAnchor | undefined {
-  const first = p.conditions[0];
-  if (first === undefined || first.kind !== 'when') return undefined;
-  let n: Node = first.body;
-  while (n.k === 'and') n = n.a;
-  if (n.k !== 'bin' || n.op !== '==') return undefined;
-  const [get, lit] = n.a.k === 'get' ? [n.a, n.b] : [n.b, n.a];
-  if (get.k !== 'get' || get.a.k !== 'var' || get.a.name !== 'context') return undefined;
-  if (lit.k !== 'lit' || !isIndexable(lit.v)) return undefined;
-  return { attr: get.attr, key: valueKey(lit.v) };
 }
 
 function collect(found: number[], map: Buckets, key: string): number {

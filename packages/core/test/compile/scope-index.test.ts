@@ -65,6 +65,12 @@ const CONDITIONS = [
   ' when { context.owner == User::"alice" }',
   ' when { context.flag == true } unless { context.tool == "shell" }',
   ' unless { context.tool == "shell" }',
+  ' when { context.n < 2 }',
+  ' when { 1 < context.n && principal.nope }',
+  ' when { context.n >= 2 && context.tool == "x" }',
+  ' when { context.n <= 0 } unless { context.flag }',
+  ' when { -5 >= context.n }',
+  ' when { context.n > -5 && context.n < 3 }',
 ];
 const CONTEXTS = [
   CedarRecord.EMPTY,
@@ -90,6 +96,13 @@ const CONTEXTS = [
     ['n', 1n],
     ['owner', new EntityUID('User', 'bob')],
   ]),
+  CedarRecord.fromEntries([['n', 0n]]),
+  CedarRecord.fromEntries([
+    ['n', -5n],
+    ['flag', false],
+  ]),
+  CedarRecord.fromEntries([['n', -9223372036854775808n]]),
+  CedarRecord.fromEntries([['n', true]]),
 ];
 
 const policyText = fc
@@ -262,6 +275,30 @@ describe('ScopeIndex', () => {
     expect(decide(ps.candidates(env(CedarRecord.EMPTY)), env(CedarRecord.EMPTY)).errors.map((e) => e.policyId)).toEqual(
       ['policy0', 'policy1', 'policy2'],
     );
+  });
+
+  it('skips policies anchored on a Long ordering the context value rules out', () => {
+    const bounds = [10, 20, 30, 40];
+    const ps = PolicySet.compile(
+      [
+        ...bounds.map((b) => `permit(principal is User, action, resource) when { context.risk < ${b} };`),
+        ...bounds.map((b) => `permit(principal is User, action, resource) when { ${b} <= context.risk && true };`),
+      ].join('\n'),
+    );
+    const env = (context: CedarRecord): EvalEnv => ({
+      principal: u('User', 'bob'),
+      action: u('Action', 'read'),
+      resource: u('File', 'a'),
+      context,
+      entities: store,
+    });
+    const ids = (context: CedarRecord) => ps.matching(env(context)).map((p) => p.id);
+    // risk 25: `< 30`, `< 40` (policies 2, 3) and `10 <=`, `20 <=` (policies 4, 5)
+    expect(ids(CedarRecord.fromEntries([['risk', 25n]]))).toEqual(['policy2', 'policy3', 'policy4', 'policy5']);
+    expect(ids(CedarRecord.fromEntries([['risk', 40n]]))).toEqual(['policy4', 'policy5', 'policy6', 'policy7']);
+    // not a Long: every comparison is a type error, to be evaluated and reported
+    expect(ids(CedarRecord.fromEntries([['risk', 'high']]))).toHaveLength(8);
+    expect(ids(CedarRecord.EMPTY)).toHaveLength(8);
   });
 
   it("splits a large group bucket by action: a request takes only its own action's policies", () => {
