@@ -2,10 +2,10 @@
  * @module commands/validate
  * `mandate validate`: policies against a schema with Cedar's strict validator. Every problem
  * is printed as `file:line:column: error: …` (a parse error points where Cedar stopped; a
- * validation error points at the start of the policy at fault), so editors and CI annotate
- * the right line.
+ * validation error at the expression Cedar names, or at the start of the policy when it names
+ * none), so editors and CI annotate the right line.
  */
-import { PolicySet, Schema, validatePolicies } from '@mandate/core';
+import { PolicySet, Schema, type ValidationIssue, validatePolicies } from '@mandate/core';
 import type { Command } from 'commander';
 import { type CommandContext, type RegisterCommand, writeJson } from '../command.js';
 import { collect } from '../decide.js';
@@ -112,11 +112,11 @@ function check(ctx: CommandContext, o: ValidateOptions): ValidateResult {
       warnings: [],
     };
   }
-  const errors = res.errors.map((i) => problem('error', i.message, i.policyId, sources.policy(i.policyId)));
-  const warnings = [
-    ...schemaWarnings,
-    ...res.warnings.map((i) => problem('warning', i.message, i.policyId, sources.policy(i.policyId))),
-  ];
+  // Cedar's location of the offending expression when it gives one, else the policy's start.
+  const where = (i: ValidationIssue) =>
+    (i.location === undefined ? undefined : sources.at(i.location.offset)) ?? sources.policy(i.policyId);
+  const errors = res.errors.map((i) => problem('error', i.message, i.policyId, where(i)));
+  const warnings = [...schemaWarnings, ...res.warnings.map((i) => problem('warning', i.message, i.policyId, where(i)))];
   return { valid: errors.length === 0, policies: sources.count, errors, warnings };
 }
 

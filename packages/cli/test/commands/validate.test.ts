@@ -27,10 +27,10 @@ describe('mandate validate', { timeout: 30_000 }, () => {
     expect(r.stdout).toContain('valid: 2 policies');
   });
 
-  it('reports a validation error at the policy it concerns, as file:line:column', async () => {
+  it('reports a validation error at the expression Cedar names, as file:line:column', async () => {
     const r = await validate('--policies', 'invalid.cedar', '--schema', 'schema.cedarschema');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^invalid\.cedar:3:1: error: \[policy1\] .*attribute `nope`/m);
+    expect(r.stdout).toMatch(/^invalid\.cedar:3:62: error: \[policy1\] .*attribute `nope`/m);
     expect(r.stdout).toContain('invalid: 1 error');
   });
 
@@ -43,7 +43,7 @@ describe('mandate validate', { timeout: 30_000 }, () => {
   it('locates errors in the right file of a directory', async () => {
     const r = await validate('--policies', 'dir', '--schema', 'schema.cedarschema');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^dir\/b\.cedar:3:1: error: \[policy1\]/m);
+    expect(r.stdout).toMatch(/^dir\/b\.cedar:3:44: error: \[policy1\]/m);
   });
 
   it('reports schema errors with the schema file location', async () => {
@@ -73,7 +73,7 @@ describe('mandate validate', { timeout: 30_000 }, () => {
     expect(json).toMatchObject({
       valid: false,
       policies: 2,
-      errors: [{ severity: 'error', policyId: 'policy1', file: 'invalid.cedar', line: 3, column: 1 }],
+      errors: [{ severity: 'error', policyId: 'policy1', file: 'invalid.cedar', line: 3, column: 62 }],
       warnings: [],
     });
   });

@@ -3,13 +3,16 @@
  * Strict validation of policies against a schema — Cedar's own validator, through cedar-wasm,
  * at load time only.
  */
-import type { PolicySet as WasmPolicySet, Schema as WasmSchema } from '@cedar-policy/cedar-wasm/nodejs';
-import { PolicyError } from '../errors.js';
+import type { DetailedError, PolicySet as WasmPolicySet, Schema as WasmSchema } from '@cedar-policy/cedar-wasm/nodejs';
+import { PolicyError, type SourceLocation } from '../errors.js';
+import { lineColumn, utf8OffsetToIndex } from '../text/utf8.js';
 import { callCedarWasm } from './cedar-wasm.js';
 
 export interface ValidationIssue {
   readonly policyId: string;
   readonly message: string;
+  /** Where in the policy text the problem is (when the policies were given as text). */
+  readonly location?: SourceLocation | undefined;
 }
 
 export interface ValidationResult {
@@ -39,11 +42,27 @@ export function validatePolicies(
     const msg = ans.errors.map(detail).join('; ');
     throw new PolicyError('parse', `cannot validate: ${msg}`, { details: ans.errors.map(detail) });
   }
+  const text = typeof policies === 'string' ? policies : undefined;
+  const issue = (e: { policyId: string; error: DetailedError }): ValidationIssue => {
+    const location = text === undefined ? undefined : locate(text, e.error);
+    return location === undefined
+      ? { policyId: e.policyId, message: detail(e.error) }
+      : { policyId: e.policyId, message: detail(e.error), location };
+  };
   return {
     passed: ans.validationErrors.length === 0,
-    errors: ans.validationErrors.map((e) => ({ policyId: e.policyId, message: detail(e.error) })),
-    warnings: ans.validationWarnings.map((e) => ({ policyId: e.policyId, message: detail(e.error) })),
+    errors: ans.validationErrors.map(issue),
+    warnings: ans.validationWarnings.map(issue),
   };
+}
+
+/** Cedar reports UTF-8 byte offsets into the text it validated; we speak UTF-16 indices. */
+function locate(text: string, e: DetailedError): SourceLocation | undefined {
+  const loc = e.sourceLocations?.[0];
+  if (!loc) return undefined;
+  const offset = utf8OffsetToIndex(text, loc.start);
+  const end = utf8OffsetToIndex(text, loc.end);
+  return { offset, length: end - offset, ...lineColumn(text, offset) };
 }
 
 /** {@link validatePolicies}, throwing a {@link PolicyError} of kind `validation` on errors. */
@@ -57,7 +76,11 @@ export function assertValid(
     throw new PolicyError(
       'validation',
       `policy \`${first.policyId}\` does not validate: ${first.message}${res.errors.length > 1 ? ` (and ${res.errors.length - 1} more)` : ''}`,
-      { policyId: first.policyId, details: res.errors.map((e) => `${e.policyId}: ${e.message}`) },
+      {
+        policyId: first.policyId,
+        ...(first.location === undefined ? {} : { location: first.location }),
+        details: res.errors.map((e) => `${e.policyId}: ${e.message}`),
+      },
     );
   }
   return res;

@@ -99,3 +99,26 @@ describe('assertValid', () => {
     expect(e.details[1]).toMatch(/^policy2: /);
   });
 });
+
+describe('validation locations', () => {
+  it('point at the offending expression, in UTF-16 indices, lines and columns, past non-ASCII text', () => {
+    const text = `// é — comment\n${GOOD}\npermit(principal, action, resource) when { principal.nope };`;
+    const res = validatePolicies(text, SCHEMA);
+    const issue = res.errors[0];
+    expect(issue?.location).toBeDefined();
+    const loc = issue?.location as NonNullable<typeof issue>['location'] & object;
+    expect(text.slice(loc.offset, loc.offset + loc.length)).toBe('principal.nope');
+    const lines = text.split('\n');
+    expect(loc.line).toBe(lines.length);
+    expect(lines[loc.line - 1]?.slice(loc.column - 1)).toMatch(/^principal\.nope/);
+    expect(thrown(() => assertValid(text, SCHEMA)).location).toEqual(loc);
+  });
+
+  it('are absent when the policies were not given as text', () => {
+    const res = validatePolicies(
+      { staticPolicies: 'permit(principal, action, resource) when { principal.nope };' },
+      SCHEMA,
+    );
+    expect(res.errors[0]?.location).toBeUndefined();
+  });
+});
