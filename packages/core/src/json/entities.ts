@@ -269,13 +269,7 @@ function readValues(json: JsonObject, where: ValuesSite, path: Path): Map<string
 }
 
 /** The full reader for one attribute or tag value: the exact error, or the value. */
-function readValueSlowly(
-  raw: unknown,
-  k: string,
-  type: SchemaType | undefined,
-  where: ValuesSite,
-  path: Path,
-): Value {
+function readValueSlowly(raw: unknown, k: string, type: SchemaType | undefined, where: ValuesSite, path: Path): Value {
   const { kind, key, maxDepth, schema, def } = where;
   const at = site(`in ${kind} \`${k}\` on \`${key}\``, key, maxDepth);
   checkString(k, at, path);
