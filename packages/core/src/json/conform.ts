@@ -97,17 +97,15 @@ export function conforms(v: Value, t: SchemaType, schema: Schema): boolean {
     case 'Record': {
       if (!(v instanceof CedarRecord)) return false;
       let present = 0;
-      for (const [k, x] of v.map) {
+      const ok = v.every((k, x) => {
         const a = t.attributes.get(k);
-        if (a === undefined) {
-          if (!t.additionalAttributes) return false;
-        } else {
-          if (!conforms(x, a.type, schema)) return false;
-          present++;
-        }
-      }
+        if (a === undefined) return t.additionalAttributes;
+        present++;
+        return conforms(x, a.type, schema);
+      });
+      if (!ok) return false;
       if (present !== t.attributes.size) {
-        for (const [k, a] of t.attributes) if (a.required && !v.map.has(k)) return false;
+        for (const [k, a] of t.attributes) if (a.required && !v.has(k)) return false;
       }
       return true;
     }

@@ -27,7 +27,7 @@
 import type { Schema } from '../schema/schema.js';
 import type { EntityTypeDef, SchemaType } from '../schema/types.js';
 import { type EntityUID, type Value, valueEquals } from '../values/value.js';
-import { checkConforms, checkEnumId, conforms, isValidEnumId } from './conform.js';
+import { checkConforms, checkEnumId, isValidEnumId } from './conform.js';
 import { readEntityRef } from './entity-ref.js';
 import { child, type Path } from './errors.js';
 import { fastEntityRef, fastTyped, fastValue } from './fast.js';
@@ -246,10 +246,7 @@ function readValues(json: JsonObject, where: ValuesSite, path: Path): Map<string
     let v: Value | undefined;
     if (isWellFormedString(k)) {
       if (def === undefined) v = fastValue(raw, ATTRS_DEPTH, maxDepth);
-      else if (type !== undefined) {
-        v = fastTyped(raw, type, ATTRS_DEPTH, maxDepth);
-        if (v !== undefined && !conforms(v, type, schema as Schema)) v = undefined;
-      }
+      else if (type !== undefined) v = fastTyped(raw, type, ATTRS_DEPTH, maxDepth, schema);
     }
     out.set(k, v ?? readValueSlowly(raw, k, type, where, path));
   }

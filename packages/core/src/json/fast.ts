@@ -16,8 +16,10 @@
  * boundary, and none of it is needed unless something is wrong.
  */
 import { EXTENSION_FUNCTIONS } from '../extensions/index.js';
+import type { Schema } from '../schema/schema.js';
 import type { RecordType, SchemaType } from '../schema/types.js';
-import { CedarRecord, CedarSet, EntityUID, type Value } from '../values/value.js';
+import { CedarRecord, CedarSet, EntityUID, ExtensionValue, I64_MAX, I64_MIN, type Value } from '../values/value.js';
+import { isValidEnumId } from './conform.js';
 import { constructorOf } from './extension.js';
 import { nameProblem } from './names.js';
 import { isPlainObject, type JsonObject } from './raw.js';
@@ -159,40 +161,73 @@ function fastRecord(v: JsonObject, keys: readonly string[], depth: number, maxDe
 }
 
 /**
- * A Cedar JSON value read as schema type `t` (see `json/typed`: the reading step only, not
- * the conformance check), or undefined to take the full path.
+ * A Cedar JSON value read as schema type `t` (see `json/typed`), or undefined to take the full
+ * path. With `schema`, the value must also conform to `t` (`json/conform`): anything that
+ * would not is declined, so one pass both reads and checks; without it, this is the reading
+ * step only (Cedar reads a context it will not validate without checking it).
  */
-export function fastTyped(v: unknown, t: SchemaType, depth: number, maxDepth: number): Value | undefined {
+export function fastTyped(
+  v: unknown,
+  t: SchemaType,
+  depth: number,
+  maxDepth: number,
+  schema?: Schema,
+): Value | undefined {
   switch (t.kind) {
-    case 'Entity':
-      return fastEntityRef(v);
-    case 'Extension':
+    case 'Entity': {
+      const uid = fastEntityRef(v);
+      if (schema === undefined || uid === undefined) return uid;
+      return uid.type === t.name && isValidEnumId(uid, schema) ? uid : undefined;
+    }
+    case 'Extension': {
       // The plain-string form handed to the type's constructor (`"10.0.0.1"` → `ip(…)`).
-      return typeof v === 'string' && isWellFormed(v) ? applyExtension(constructorOf(t.name), v) : undefined;
+      if (typeof v !== 'string' || !isWellFormed(v)) return undefined;
+      const x = applyExtension(constructorOf(t.name), v);
+      if (schema === undefined || x === undefined) return x;
+      return x instanceof ExtensionValue && x.extension === t.name ? x : undefined;
+    }
     case 'Set': {
       if (!isArray(v) || depth + 1 > maxDepth) return undefined;
       const n = v.length;
       const items: Value[] = new Array(n);
       for (let i = 0; i < n; i++) {
-        const x = fastTyped(v[i], t.element, depth + 1, maxDepth);
+        const x = fastTyped(v[i], t.element, depth + 1, maxDepth, schema);
         if (x === undefined) return undefined;
         items[i] = x;
       }
       return CedarSet.of(items);
     }
     case 'Record':
-      return isPlainObject(v) ? fastTypedRecord(v, t, depth, maxDepth) : undefined;
-    default:
-      return fastValue(v, depth, maxDepth);
+      return isPlainObject(v) ? fastTypedRecord(v, t, depth, maxDepth, schema) : undefined;
+    case 'Bool':
+      return schema === undefined ? fastValue(v, depth, maxDepth) : typeof v === 'boolean' ? v : undefined;
+    case 'Long':
+      return schema === undefined
+        ? fastValue(v, depth, maxDepth)
+        : typeof v === 'number'
+          ? fastLong(v)
+          : typeof v === 'bigint' && v >= I64_MIN && v <= I64_MAX
+            ? v
+            : undefined;
+    case 'String':
+      return schema === undefined
+        ? fastValue(v, depth, maxDepth)
+        : typeof v === 'string' && isWellFormed(v)
+          ? v
+          : undefined;
   }
 }
 
-/** A plain object read as a record of type `t`, or undefined to take the full path. */
+/**
+ * A plain object read as a record of type `t` (and, with `schema`, conforming to it), or
+ * undefined to take the full path.
+ */
 export function fastTypedRecord(
   v: JsonObject,
   t: RecordType,
   depth: number,
   maxDepth: number,
+  schema?: Schema,
 ): CedarRecord | undefined {
   if (depth + 1 > maxDepth || t.additionalAttributes) return undefined;
   const keys = keysOf(v);
@@ -203,7 +238,7 @@ export function fastTypedRecord(
     const attr = t.attributes.get(k);
     // Undeclared attributes, and keys bound to `undefined` (absent), are the full path's.
     if (attr === undefined || !isWellFormed(k)) return undefined;
-    const x = fastTyped(v[k], attr.type, depth + 1, maxDepth);
+    const x = fastTyped(v[k], attr.type, depth + 1, maxDepth, schema);
     if (x === undefined) return undefined;
     values[i] = x;
   }

@@ -204,6 +204,17 @@ export class CedarRecord {
   get size(): number {
     return this.#names !== undefined ? this.#names.length : (this.#map as ReadonlyMap<string, Value>).size;
   }
+  /** Whether `f` holds for every attribute (stops at the first that fails); builds no Map. */
+  every(f: (name: string, value: Value) => boolean): boolean {
+    const names = this.#names;
+    if (names !== undefined) {
+      const values = this.#values as readonly Value[];
+      for (let i = 0; i < names.length; i++) if (!f(names[i] as string, values[i] as Value)) return false;
+      return true;
+    }
+    for (const [k, v] of this.#map as ReadonlyMap<string, Value>) if (!f(k, v)) return false;
+    return true;
+  }
   /** Canonical key (see {@link valueKey}), computed once. */
   canonicalKey(): string {
     if (this.#key === undefined) {

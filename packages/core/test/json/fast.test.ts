@@ -172,6 +172,45 @@ describe('fast path of typed reading', () => {
     expect(taken).toBeGreaterThan(150);
   });
 
+  it('with a schema, reads and checks in one pass: only values that conform, as the full path reads them', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(typedJson, fc.constantFrom(...types), (v, t) => {
+        const fast = fastTyped(v, t, 0, MAX_DEPTH, schema);
+        const slow = full(() => {
+          const read = parseTypedAt(v, t, at, undefined, 0);
+          checkConforms(read, t, schema, at, undefined);
+          return read;
+        });
+        if (!slow.ok) expect(fast).toBeUndefined();
+        else if (fast !== undefined) {
+          expectSame(fast, slow.value);
+          taken++;
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    expect(taken).toBeGreaterThan(25);
+  });
+
+  it('with a schema, takes a conforming context itself', () => {
+    const ctx = {
+      b: true,
+      l: 5,
+      s: 'x',
+      u: { type: 'User', id: 'a' },
+      c: { type: 'Color', id: 'red' },
+      ip: '10.0.0.1',
+      set: ['a', 'a'],
+      r: { n: 1 },
+    };
+    const fast = fastTyped(ctx, contextType, 0, 126, schema);
+    expect(fast).toBeInstanceOf(CedarRecord);
+    expectSame(fast as Value, parseTypedAt(ctx, contextType, site('', undefined, 126), undefined, 0));
+    expect(fastTyped({ ...ctx, c: { type: 'Color', id: 'green' } }, contextType, 0, 126, schema)).toBeUndefined();
+    expect(fastTyped({ ...ctx, l: 'five' }, contextType, 0, 126, schema)).toBeUndefined();
+  });
+
   it('conforms() agrees with checkConforms on every value read', () => {
     fc.assert(
       fc.property(typedJson, fc.constantFrom(...types), fc.constantFrom(...types), (v, readAs, checkAs) => {
