@@ -31,6 +31,13 @@ export interface ToolSpec {
   readonly ingestsUntrusted?: boolean | undefined;
   /** Sends data out or changes state outside the session. */
   readonly egress?: boolean | undefined;
+  /**
+   * Changes nothing (the `Tool` entity's `readOnly`). Default: true unless the tool has
+   * `egress` or `writes`.
+   */
+  readonly readOnly?: boolean | undefined;
+  /** Changes local state (files, processes): such a tool is not read-only. */
+  readonly writes?: boolean | undefined;
   /** Further labels every call adds (e.g. `secret`). */
   readonly labels?: readonly string[] | undefined;
   /** Labels read from a call's output, applied by `SessionGuard.record`. */
@@ -118,7 +125,7 @@ export class ToolRegistry {
         uid: { type, id: t.name },
         attrs: {
           server: t.spec.server ?? 'local',
-          readOnly: !t.egress,
+          readOnly: t.spec.readOnly ?? !(t.egress || (t.spec.writes ?? false)),
           egress: t.egress,
           sensitivity: t.spec.sensitivity ?? (t.spec.readsPrivate ? 2 : 0),
         },

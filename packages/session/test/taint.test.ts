@@ -115,4 +115,21 @@ describe('the lethal trifecta', () => {
     expect(r.message).toContain('`curl`');
     expect(() => new ToolRegistry({ bad: { labels: [''] } })).toThrow(GuardError);
   });
+
+  it('gives each registered tool a Tool entity whose readOnly says whether it changes anything', () => {
+    const registry = new ToolRegistry({
+      read_file: { readsPrivate: true },
+      fetch: { egress: true },
+      write_file: { writes: true },
+      shell: { writes: true, readOnly: false },
+      lookup: { readOnly: true },
+    });
+    const readOnly = Object.fromEntries(
+      (registry.entities('Mandate') as { uid: { id: string }; attrs: { readOnly: boolean } }[]).map((e) => [
+        e.uid.id,
+        e.attrs.readOnly,
+      ]),
+    );
+    expect(readOnly).toEqual({ read_file: true, fetch: false, write_file: false, shell: false, lookup: true });
+  });
 });
