@@ -6,9 +6,16 @@
  *
  * The explicit list of what this package exports (nothing else is public), by module:
  * the main API (`Authorizer`) and the cedar-wasm drop-in (`isAuthorized`); bundles; policy
- * sets; entity stores; explanations of decisions; the data boundary (Cedar JSON → values);
- * schemas; values.
+ * sets; entity stores; explanations of decisions; batches and permitted actions; the data
+ * boundary (Cedar JSON → values); schemas; values.
  */
+export {
+  listPermittedActions,
+  type PermittedAction,
+  type PermittedActions,
+  PermittedActionsError,
+  type PermittedActionsQuery,
+} from './analysis/permitted.js';
 export {
   type AuthorizationRequest,
   Authorizer,
@@ -16,6 +23,7 @@ export {
   type Decision,
   type DeterminingPolicy,
 } from './authorizer/authorizer.js';
+export { authorizeBatch } from './authorizer/batch.js';
 export { type AuthorizationError, FAIL_CLOSED_ANNOTATION, type FailClosedMode } from './authorizer/decide.js';
 export type { EntitiesInput, EntityRefInput, SchemaInput } from './authorizer/inputs.js';
 export { clearIsAuthorizedCache, isAuthorized } from './authorizer/is-authorized.js';
