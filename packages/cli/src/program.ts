@@ -12,6 +12,7 @@ import { registerAuthorize } from './commands/authorize.js';
 import { registerExplain } from './commands/explain.js';
 import { registerFormat } from './commands/format.js';
 import { registerImpact } from './commands/impact.js';
+import { registerReceipt } from './commands/receipt.js';
 import { registerTest } from './commands/test.js';
 import { registerValidate } from './commands/validate.js';
 import { describeError } from './errors.js';
@@ -55,6 +56,7 @@ function buildProgram(io: CliIo, exit: (code: ExitCode) => void): Command {
     registerExplain,
     registerTest,
     registerImpact,
+    registerReceipt,
   ]) {
     register(program, ctx);
   }
