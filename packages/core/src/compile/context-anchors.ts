@@ -115,7 +115,10 @@ export class ContextAnchors {
     for (const a of this.#byAttr.values()) pushEvery(found, a);
   }
 
-  /** Push the policies the context cannot rule out; returns how many runs were pushed. */
+  /**
+   * Push the policies the context cannot rule out; returns how many runs were pushed, where a
+   * run is a list in ascending policy order (so 0 or 1 means `found` needs no sorting).
+   */
   collect(found: number[], context: { get(attr: string): Value | undefined }): number {
     let runs = 0;
     for (const [attr, a] of this.#byAttr) {
@@ -137,13 +140,13 @@ export class ContextAnchors {
         if (typeof v !== 'bigint') {
           // A type error for every one of them: they must be evaluated, to be reported.
           for (const i of b.indices) found.push(i);
-          runs++;
+          runs += inBoundOrder(b.indices.length);
           continue;
         }
         const [from, to] = satisfying(op, b.bounds, v);
         if (from < to) {
           for (let j = from; j < to; j++) found.push(b.indices[j] as number);
-          runs++;
+          runs += inBoundOrder(to - from);
         }
       }
     }
@@ -159,9 +162,14 @@ function pushEvery(found: number[], a: AttributeAnchors): number {
   }
   for (const b of a.cmp.values()) {
     for (const i of b.indices) found.push(i);
-    runs++;
+    runs += inBoundOrder(b.indices.length);
   }
   return runs;
+}
+
+/** The runs an ordering's list counts for: it is in bound order, so two (sort!) when it has several. */
+function inBoundOrder(n: number): number {
+  return n > 1 ? 2 : 1;
 }
 
 function compareBig(x: bigint, y: bigint): number {

@@ -301,6 +301,24 @@ describe('ScopeIndex', () => {
     expect(ids(CedarRecord.EMPTY)).toHaveLength(8);
   });
 
+  it('keeps policy order when range anchors push policies in bound order (found by the property test)', () => {
+    const ps = PolicySet.compile(
+      [
+        'permit(principal, action, resource) when { 1 < context.n && principal.nope };',
+        'permit(principal, action, resource) when { context.n > -5 && context.n < 3 };',
+      ].join('\n'),
+    );
+    const env: EvalEnv = {
+      principal: u('User', 'bob'),
+      action: u('Action', 'read'),
+      resource: u('File', 'a'),
+      context: CedarRecord.fromEntries([['n', 2n]]),
+      entities: store,
+    };
+    expect(ps.candidates(env).map((p) => p.id)).toEqual(['policy0', 'policy1']);
+    expect(ps.matching(env).map((p) => p.id)).toEqual(['policy0', 'policy1']);
+  });
+
   it("splits a large group bucket by action: a request takes only its own action's policies", () => {
     const texts = Array.from(
       { length: 40 },
