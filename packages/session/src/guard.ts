@@ -248,17 +248,23 @@ export class SessionGuard {
     });
   }
 
-  /** Decide one tool call and, when it is allowed, record it in the session. Never throws. */
-  async check(request: GuardRequest): Promise<GuardOutcome> {
+  /**
+   * Decide one tool call and, when it is allowed, record it in the session. Never throws.
+   *
+   * With `{ record: false }`, a preview: decided exactly so on the session as it is now, and
+   * nothing is written (no labels, history, spending or used approval) — "could this call be
+   * allowed?", for listing the tools a caller may use.
+   */
+  async check(request: GuardRequest, opts: { readonly record?: boolean } = {}): Promise<GuardOutcome> {
     try {
-      return await this.#check(request);
+      return await this.#check(request, opts.record ?? true);
     } catch (e) {
       // Every expected failure is handled below; this keeps the contract for the unexpected.
       return denied(`internal error: ${messageOf(e)}`, 'config', undefined, e);
     }
   }
 
-  async #check(req: GuardRequest): Promise<GuardOutcome> {
+  async #check(req: GuardRequest, record: boolean): Promise<GuardOutcome> {
     if (typeof req !== 'object' || req === null) return denied('the request must be an object', 'request');
     const sessionId = req.sessionId;
     if (typeof sessionId !== 'string' || sessionId === '' || sessionId.length > MAX_SESSION_ID)
@@ -352,6 +358,10 @@ export class SessionGuard {
       now,
     };
     try {
+      if (!record) {
+        const state = await this.store.read(sessionId);
+        return this.#decide(call, new SessionDraft(sessionId, state, this.#limits)).value;
+      }
       return await this.store.update(sessionId, (state) =>
         this.#decide(call, new SessionDraft(sessionId, state, this.#limits)),
       );

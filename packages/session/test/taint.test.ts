@@ -28,6 +28,21 @@ describe('labels', () => {
     expect(await guard.labels('another-session')).toEqual([]);
   });
 
+  it('are not recorded by a preview (check with record: false), which decides the same way', async () => {
+    const { guard } = await makeGuard();
+    const s = 't-preview';
+    const preview = await guard.check(
+      { sessionId: s, chain, tool: 'read_file', input: { path: '/work/app/a' } },
+      { record: false },
+    );
+    expect(preview.outcome).toBe('allow');
+    expect(await guard.labels(s)).toEqual([]);
+    const real = await guard.check({ sessionId: s, chain, tool: 'read_file', input: { path: '/work/app/a' } });
+    expect(real.outcome).toBe(preview.outcome);
+    expect(real.reasons).toEqual(preview.reasons);
+    expect(await guard.labels(s)).toEqual(real.labels);
+  });
+
   it('come from tool output too, through record() and run()', async () => {
     const { guard } = await makeGuard();
     expect(await guard.record({ sessionId: 't2', tool: 'summarize', output: 'all fine' })).toEqual([]);
