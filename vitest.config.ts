@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * One vitest project per workspace package (`packages/<name>` → project `<name>`), each
  * running its mirrored `test/` tree. Tests import workspace packages by name
- * (`@mandate/core`); the `source` export condition resolves them to `src/` so no build is
+ * (`@mandate/core`); the `mandate-source` export condition resolves them to `src/` so no build is
  * needed.
  */
 const root = import.meta.dirname;
@@ -16,8 +16,8 @@ const packageDirs = readdirSync(join(root, 'packages'), { withFileTypes: true })
   .sort();
 
 export default defineConfig({
-  resolve: { conditions: ['source', ...defaultClientConditions] },
-  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+  resolve: { conditions: ['mandate-source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['mandate-source', ...defaultServerConditions] } },
   test: {
     projects: packageDirs.map((name) => ({
       extends: true,

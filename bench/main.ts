@@ -9,10 +9,10 @@
  *   pnpm bench -- --only decide,compile   run only some sections
  *   pnpm bench -- --seed 7          another deterministic workload
  *
- * Runs TypeScript sources through tsx with the `source` condition, so Mandate is measured from
+ * Runs TypeScript sources through tsx with the `mandate-source` condition, so Mandate is measured from
  * packages/core/src with no build step. Needs `--expose-gc` (memory deltas),
  * `--no-turbo-inline-js-wasm-calls` (see README: a V8 11.3 crash when compiling ~10k policies)
- * and `--conditions=source`; when started without them it restarts itself with them.
+ * and `--conditions=mandate-source`; when started without them it restarts itself with them.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -53,7 +53,7 @@ import {
 } from './src/scenarios.js';
 import { fmtCount } from './src/workload.js';
 
-const REQUIRED_FLAGS = ['--expose-gc', '--no-turbo-inline-js-wasm-calls', '--conditions=source'];
+const REQUIRED_FLAGS = ['--expose-gc', '--no-turbo-inline-js-wasm-calls', '--conditions=mandate-source'];
 const SECTIONS = [
   'entities',
   'update',
@@ -266,7 +266,7 @@ async function main(): Promise<void> {
     ...machine(),
     nodeFlags: process.execArgv,
     mandate:
-      'packages/core/src through tsx (--conditions=source); cold start and fresh-process compile use an esbuild bundle of the same sources',
+      'packages/core/src through tsx (--conditions=mandate-source); cold start and fresh-process compile use an esbuild bundle of the same sources',
     cedarWasm: '@cedar-policy/cedar-wasm 4.13.0 (nodejs build)',
   };
   meta.git = gitState();

@@ -9,7 +9,7 @@
  * It exits 1 unless every attack step was blocked and at least 97% of benign steps were
  * allowed, 2 when the suite itself could not run. `--json` prints the results as JSON instead.
  *
- *   node --conditions=source --import tsx efficacy/run.ts [--json] [trace-id…]
+ *   node --conditions=mandate-source --import tsx efficacy/run.ts [--json] [trace-id…]
  */
 import { BENIGN_BAR, loadTraces, passes, playTrace, type StepResult, type Trace, tally } from './lib/trace.js';
 import { createWorld } from './lib/world.js';

@@ -2,7 +2,7 @@
 /**
  * Smoke test of the built package (run after `pnpm build`): loads `@mandate/core` from
  * packages/core/dist through its exports map, once with `require` (CJS) and once with `import`
- * (ESM), each in a fresh node process with no `source` condition, and checks the API contract
+ * (ESM), each in a fresh node process with no `mandate-source` condition, and checks the API contract
  * of DESIGN.md: `Authorizer` and `isAuthorized` exist and a tiny policy decides as Cedar does.
  * Exit 0 only when both module systems pass.
  */

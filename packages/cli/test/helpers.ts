@@ -1,7 +1,7 @@
 /**
  * @module test/helpers
  * Run `mandate` as a real process — real argv, exit code, stdout and stderr — from the
- * TypeScript sources (`node --conditions=source --import tsx src/cli.ts`), so tests need no
+ * TypeScript sources (`node --conditions=mandate-source --import tsx src/cli.ts`), so tests need no
  * build; plus temp directories with fixture files.
  */
 import { spawn } from 'node:child_process';
@@ -29,7 +29,7 @@ export function mandate(
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   Object.assign(env, opts.env ?? {});
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', TSX, CLI, ...args], {
+    const child = spawn(process.execPath, ['--conditions=mandate-source', '--import', TSX, CLI, ...args], {
       cwd: opts.cwd,
       env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],

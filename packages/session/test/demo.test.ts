@@ -14,12 +14,16 @@ function runDemo(args: string[], env: Record<string, string> = {}) {
   const base = { ...process.env };
   delete base.FORCE_COLOR;
   delete base.NO_COLOR;
-  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'examples/demo/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...base, ...env },
-    timeout: 120_000,
-  });
+  return spawnSync(
+    process.execPath,
+    ['--conditions=mandate-source', '--import', 'tsx', 'examples/demo/main.ts', ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...base, ...env },
+      timeout: 120_000,
+    },
+  );
 }
 
 test('plain output when piped: every step, its decider, taint and the summary', () => {

@@ -11,7 +11,7 @@ import { expect, test } from 'vitest';
 const root = join(import.meta.dirname, '..', '..', '..');
 
 function runEfficacy(...args: string[]) {
-  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'efficacy/run.ts', ...args], {
+  return spawnSync(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', 'efficacy/run.ts', ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },

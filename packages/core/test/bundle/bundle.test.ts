@@ -107,7 +107,7 @@ describe('bundles', () => {
         resource: { type: 'File', id: 'a' }, context: {} });
       console.log(JSON.stringify({ decision: d.decision, reasons: d.reasons, wasm: m.isCedarWasmLoaded() }));
     `;
-    const run = spawnSync(process.execPath, [tsx, '--conditions=source', '--input-type=module', '-e', script], {
+    const run = spawnSync(process.execPath, [tsx, '--conditions=mandate-source', '--input-type=module', '-e', script], {
       encoding: 'utf8',
       timeout: 60_000,
     });

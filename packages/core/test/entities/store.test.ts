@@ -283,7 +283,7 @@ describe('hierarchy depth limit', () => {
     `;
     const run = spawnSync(
       process.execPath,
-      ['--max-old-space-size=1024', tsx, '--conditions=source', '--input-type=module', '-e', script],
+      ['--max-old-space-size=1024', tsx, '--conditions=mandate-source', '--input-type=module', '-e', script],
       { encoding: 'utf8', timeout: 30_000 },
     );
     const outcome =

@@ -397,7 +397,7 @@ describe('a policy that crashes cedar-wasm', () => {
       try { second = String(parsePolicyText('permit(principal, action, resource);').length); } catch (e) { second = 'threw ' + e?.message; }
       console.log(JSON.stringify({ first, second }));
     `;
-    const run = spawnSync(process.execPath, [tsx, '--conditions=source', '--input-type=module', '-e', script], {
+    const run = spawnSync(process.execPath, [tsx, '--conditions=mandate-source', '--input-type=module', '-e', script], {
       encoding: 'utf8',
       timeout: 120_000,
     });
