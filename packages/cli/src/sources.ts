@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { type EntitiesInput, parseJsonText, Schema } from '@mandate/core';
+import { type EntitiesInput, locatePolicies, parseJsonText, Schema } from '@mandate/core';
 import { CliError, type FileLocation, type Locator, loadError } from './errors.js';
 import { type CliIo, resolvePath } from './io.js';
 
@@ -61,44 +61,6 @@ export function expandPaths(io: CliIo, paths: readonly string[], accept: (name: 
   return out;
 }
 
-/** Offsets where each policy statement starts, mirroring how Cedar numbers `policy0`, `policy1`, …. */
-export function statementStarts(text: string): number[] {
-  const starts: number[] = [];
-  let inStatement = false;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff) {
-      i++;
-      continue;
-    }
-    if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      while (i < n && text.charCodeAt(i) !== 10) i++;
-      continue;
-    }
-    if (!inStatement) {
-      starts.push(i);
-      inStatement = true;
-    }
-    if (c === 34) {
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i += 2;
-        else if (d === 34) {
-          i++;
-          break;
-        } else i++;
-      }
-      continue;
-    }
-    if (c === 59) inStatement = false;
-    i++;
-  }
-  return starts;
-}
-
 interface Segment {
   readonly file: string;
   readonly start: number;
@@ -129,7 +91,8 @@ export class PolicySources implements Locator {
     // A newline between files so that a comment at the end of one cannot swallow the next.
     this.text = segments.map((s) => s.text).join('\n');
     this.files = segments.map((s) => s.file);
-    this.#starts = statementStarts(this.text);
+    // Cedar's own numbering (`policy0`, `policy1`, … in text order), from the core's scanner.
+    this.#starts = locatePolicies(this.text).map((l) => l.offset);
   }
 
   /** Number of policy statements (policies and templates). */

@@ -1,8 +1,8 @@
+import { locatePolicies } from '@mandate/core';
 import { describe, expect, it } from 'vitest';
 import { type CliIo, EXIT, requestDigest, run } from '../src/index.js';
 import { colorEnabled } from '../src/io.js';
 import { parseUid } from '../src/request.js';
-import { statementStarts } from '../src/sources.js';
 import { FIXTURES, tempDir } from './helpers.js';
 
 function capture(cwd: string, env: Record<string, string> = {}): { io: CliIo; out: () => string; err: () => string } {
@@ -72,11 +72,15 @@ describe('parseUid', () => {
   });
 });
 
-describe('statementStarts', () => {
+describe('locatePolicies (the core scanner the CLI numbers policies with)', () => {
   it("numbers statements as Cedar does, past comments and strings holding ';' and '//'", () => {
     const text =
       '// a; b\npermit(principal, action, resource) when { "x;//y" == "z" };\n\n  @id("a;b")\nforbid(principal, action, resource);';
-    expect(statementStarts(text)).toEqual([8, text.indexOf('@id')]);
+    expect(locatePolicies(text).map((l) => l.offset)).toEqual([8, text.indexOf('@id')]);
+    expect(locatePolicies(text).map((l) => [l.line, l.column])).toEqual([
+      [2, 1],
+      [4, 3],
+    ]);
   });
 });
 

@@ -62,6 +62,7 @@ export {
 } from './explain/types.js';
 export { isCedarWasmLoaded } from './frontend/cedar-wasm.js';
 export { MAX_PARSE_NESTING, type PolicySetInput } from './frontend/parse.js';
+export { locatePolicies } from './frontend/scan.js';
 export { assertValid, type ValidationIssue, type ValidationResult, validatePolicies } from './frontend/validate.js';
 export { MAX_EXPRESSION_DEPTH } from './ir/lower.js';
 export type { PolicyIR } from './ir/nodes.js';

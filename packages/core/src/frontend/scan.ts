@@ -10,6 +10,8 @@
  * The scanner only needs Cedar's lexical structure: string literals with backslash escapes,
  * `//` line comments, identifiers, integer literals and `;` ending a policy.
  */
+import type { SourceLocation } from '../errors.js';
+import { lineColumn } from '../text/utf8.js';
 
 export interface Statement {
   /** Text of the statement, including its closing `;` when present. */
@@ -131,3 +133,14 @@ export function scanStatements(text: string): Statement[] {
 }
 
 export { lineColumn, utf8OffsetToIndex } from '../text/utf8.js';
+
+/**
+ * Where each statement (policy or template) of a policy-set text is: its `i`-th entry is the
+ * statement Cedar names `policy{i}`. For tools mapping ids back to files and lines.
+ */
+export function locatePolicies(text: string): SourceLocation[] {
+  return scanStatements(text).map((s) => {
+    const length = s.text.trimEnd().length;
+    return { offset: s.start, length, ...lineColumn(text, s.start) };
+  });
+}
