@@ -7,6 +7,7 @@
  *   pnpm bench -- --full            the whole grid (policies 10…10k × entities 10…100k)
  *   pnpm bench -- --json FILE       also write the machine-readable summary to FILE
  *   pnpm bench -- --only decide,compile   run only some sections
+ *   pnpm bench -- --only ops        what @mandate/ops's DecisionPoint (log, shadow) adds to a decision
  *   pnpm bench -- --seed 7          another deterministic workload
  *
  * Runs TypeScript sources through tsx with the `mandate-source` condition, so Mandate is measured from
@@ -21,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { boundaryCost, cacheKeyCost, candidatesByAction, indexKeyCost, valueMemory } from './src/diagnostics.js';
 import { calibrateTimer, hasGc, referenceLoopNs, timerOverhead } from './src/measure.js';
+import { opsOverhead } from './src/ops.js';
 import {
   detailTable,
   fmtMs,
@@ -30,6 +32,8 @@ import {
   machine,
   measurementJson,
   measurementTable,
+  type Overhead,
+  overheadTable,
   type SideBySide,
   type Summary,
   sideBySideTable,
@@ -63,6 +67,7 @@ const SECTIONS = [
   'stateless',
   'adversarial',
   'batch',
+  'ops',
   'coldstart',
   'diagnostics',
 ] as const;
@@ -120,11 +125,18 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** The commit measured, and whether packages/core/src had uncommitted changes. */
-function gitState(): Record<string, unknown> {
+/** The commit measured, and how many files of packages/core/src (and packages/ops/src, for `ops`) were uncommitted. */
+function gitState(withOps: boolean): Record<string, unknown> {
   const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
-  const changed = git('status', '--porcelain', '--', 'packages/core/src');
-  return { commit: git('rev-parse', '--short', 'HEAD'), coreSrcUncommitted: changed ? changed.split('\n').length : 0 };
+  const count = (dir: string) => {
+    const changed = git('status', '--porcelain', '--', dir);
+    return changed ? changed.split('\n').length : 0;
+  };
+  return {
+    commit: git('rev-parse', '--short', 'HEAD'),
+    coreSrcUncommitted: count('packages/core/src'),
+    ...(withOps ? { opsSrcUncommitted: count('packages/ops/src') } : {}),
+  };
 }
 
 function relaunchWithFlags(): void {
@@ -269,7 +281,10 @@ async function main(): Promise<void> {
       'packages/core/src through tsx (--conditions=mandate-source); cold start and fresh-process compile use an esbuild bundle of the same sources',
     cedarWasm: '@cedar-policy/cedar-wasm 4.13.0 (nodejs build)',
   };
-  meta.git = gitState();
+  if (args.only.has('ops'))
+    meta.ops =
+      'packages/ops/src imported by path through tsx (not a bench dependency); its @mandate/core is the same source';
+  meta.git = gitState(args.only.has('ops'));
   const overhead = calibrateTimer();
   meta.timerOverheadNs = Math.round(overhead * 10) / 10;
   meta.referenceLoopNs = Math.round(referenceLoopNs() * 10) / 10;
@@ -281,6 +296,7 @@ async function main(): Promise<void> {
   const lab = new Lab(cfg);
   lab.warmUp();
   const sides: SideBySide[] = [];
+  const overheads: Overhead[] = [];
   const measurements: Measurement[] = [];
   const on = (s: Section) => args.only.has(s);
 
@@ -303,6 +319,7 @@ async function main(): Promise<void> {
     measurements.push(...r.measurements);
   }
   if (on('batch')) sides.push(await batch(lab, 100));
+  if (on('ops')) overheads.push(await opsOverhead(lab, 10, 1000));
   if (on('coldstart')) measurements.push(await coldStartMeasurement(lab));
   if (on('diagnostics')) {
     log('diagnostics');
@@ -321,7 +338,13 @@ async function main(): Promise<void> {
   const targets = evaluateTargets(sides, measurements);
   meta.loadavgAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
   meta.durationS = Math.round((performance.now() - started) / 100) / 10;
-  const summary: Summary = { meta, sideBySide: sides, measurements: measurements.map(measurementJson), targets };
+  const summary: Summary = {
+    meta,
+    sideBySide: sides,
+    overheads,
+    measurements: measurements.map(measurementJson),
+    targets,
+  };
 
   const out = process.stdout;
   out.write(`\nMandate vs cedar-wasm — ${args.mode} mode, seed ${args.seed}\n`);
@@ -337,6 +360,10 @@ async function main(): Promise<void> {
     out.write('All engines and percentiles\n\n');
     out.write(`${detailTable(sides)}\n\n`);
   }
+  if (overheads.length) {
+    out.write('DecisionPoint on the deciding call (ops; + = variant − baseline, × = variant ÷ baseline)\n\n');
+    out.write(`${overheadTable(overheads)}\n\n`);
+  }
   if (measurements.length) out.write(`${measurementTable(measurements)}\n\n`);
   out.write(`${targetTable(targets)}\n`);
 
@@ -351,7 +378,9 @@ async function main(): Promise<void> {
     writeFileSync(file, text);
     out.write(`\nJSON summary: ${file}\n`);
   } else out.write(`\nJSON summary: ${latest}\n`);
-  out.write(`${sides.length} side-by-side scenarios, ${measurements.length} measurements, all decisions agreed\n`);
+  out.write(
+    `${sides.length} side-by-side scenarios, ${overheads.length} overhead comparisons, ${measurements.length} measurements, all decisions agreed\n`,
+  );
   log(`done in ${fmtCount(Math.round((performance.now() - started) / 1000))} s`);
 }
 

@@ -109,13 +109,47 @@ function sampleInto<I>(
   return w;
 }
 
-function warm<I>(fn: (input: I) => unknown, inputs: readonly I[], ms: number): void {
+async function warm<I>(
+  fn: (input: I) => unknown,
+  inputs: readonly I[],
+  ms: number,
+  between?: () => Promise<void>,
+): Promise<void> {
   const stopAt = performance.now() + ms;
   let k = 0;
   do {
     for (const x of inputs) sink = fn(x);
+    if (between !== undefined) await between();
     k++;
   } while (performance.now() < stopAt || k < 1);
+}
+
+/**
+ * {@link sampleInto} in chunks of `chunk` calls with `between()` awaited (untimed, and outside
+ * the CPU accounting) after each chunk, until `end` or `ms` from now. Returns the new write
+ * position and the process CPU ms spent in the timed chunks only.
+ */
+async function sampleChunked<I>(
+  fn: (input: I) => unknown,
+  inputs: readonly I[],
+  buf: Float64Array,
+  at: number,
+  end: number,
+  ms: number,
+  chunk: number,
+  between: () => Promise<void>,
+): Promise<{ w: number; cpu: number }> {
+  const stopAt = performance.now() + ms;
+  let w = at;
+  let cpu = 0;
+  while (w < end) {
+    const c0 = cpuMs();
+    w = sampleInto(fn, inputs, buf, w, Math.min(end, w + chunk), Math.max(stopAt - performance.now(), 0));
+    cpu += cpuMs() - c0;
+    await between();
+    if (performance.now() >= stopAt) break;
+  }
+  return { w, cpu };
 }
 
 export function statsOf(samples: Float64Array): LatencyStats {
@@ -143,6 +177,14 @@ export interface Contender<I> {
   readonly budget: SampleBudget;
   /** Also take mitata's batched mean (skip for very slow engines). */
   readonly mitata?: boolean;
+  /**
+   * Awaited after every `chunk` timed calls (and every warm-up pass), untimed and outside the
+   * CPU figure: lets the event loop turn, as between requests in a server, so that work a call
+   * deferred (a decision log's drain) runs off the timed calls instead of piling up.
+   */
+  readonly between?: () => Promise<void>;
+  /** Timed calls per chunk when `between` is set (default 256). */
+  readonly chunk?: number;
 }
 
 /** Erase a contender's input type so contenders of different engines can share one list. */
@@ -161,20 +203,32 @@ export async function compare(
   const bufs = cs.map((c) => new Float64Array(c.budget.maxSamples));
   const pos = cs.map(() => 0);
   const cpu = cs.map(() => 0);
-  for (const c of cs) warm(c.fn, c.inputs, c.budget.warmupMs);
+  for (const c of cs) await warm(c.fn, c.inputs, c.budget.warmupMs, c.between);
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < cs.length; k++) {
       const c = cs[k] as Contender<unknown>;
       const buf = bufs[k] as Float64Array;
       const end = Math.min(buf.length, Math.ceil((buf.length * (r + 1)) / rounds));
       gc();
-      const c0 = cpuMs();
-      let w = sampleInto(c.fn, c.inputs, buf, pos[k] as number, end, c.budget.ms / rounds);
       // The last round tops up to the minimum sample count, whatever the time.
-      if (r === rounds - 1 && w < c.budget.minSamples) {
-        w = sampleInto(c.fn, c.inputs, buf, w, Math.min(buf.length, c.budget.minSamples), 1e12);
+      const topUp = r === rounds - 1 ? Math.min(buf.length, c.budget.minSamples) : 0;
+      let w: number;
+      if (c.between === undefined) {
+        const c0 = cpuMs();
+        w = sampleInto(c.fn, c.inputs, buf, pos[k] as number, end, c.budget.ms / rounds);
+        if (w < topUp) w = sampleInto(c.fn, c.inputs, buf, w, topUp, 1e12);
+        cpu[k] = (cpu[k] as number) + cpuMs() - c0;
+      } else {
+        const chunk = c.chunk ?? 256;
+        let s = await sampleChunked(c.fn, c.inputs, buf, pos[k] as number, end, c.budget.ms / rounds, chunk, c.between);
+        cpu[k] = (cpu[k] as number) + s.cpu;
+        w = s.w;
+        if (w < topUp) {
+          s = await sampleChunked(c.fn, c.inputs, buf, w, topUp, 1e12, chunk, c.between);
+          cpu[k] = (cpu[k] as number) + s.cpu;
+          w = s.w;
+        }
       }
-      cpu[k] = (cpu[k] as number) + cpuMs() - c0;
       pos[k] = w;
     }
   }

@@ -46,9 +46,42 @@ export interface TargetCheck {
   readonly met: boolean | null;
 }
 
+/** One variant of an overhead comparison: its latencies and what it adds to the baseline's. */
+export interface OverheadVariant {
+  /** Short, stable key (`decision-point`, `log`, …). */
+  readonly key: string;
+  readonly title: string;
+  readonly stats: LatencyStats;
+  /** variant − baseline (ns; a difference of percentiles, not a percentile of differences). */
+  readonly overhead: { readonly p50_ns: number; readonly p99_ns: number; readonly cpu_mean_ns: number | null };
+  /** variant ÷ baseline. */
+  readonly ratio: { readonly p50: number; readonly p99: number; readonly cpu_mean: number | null };
+}
+
+/**
+ * Variants of one call measured side by side in one process, each against the first (the
+ * baseline): what a wrapper adds on the deciding call (the `ops` section: `DecisionPoint`'s
+ * log and shadow over `Authorizer.authorize`).
+ */
+export interface Overhead {
+  readonly id: string;
+  readonly title: string;
+  readonly policies: number;
+  readonly entities: number;
+  readonly requests: number;
+  readonly allowRate: number;
+  /** The baseline's key; it is also `variants[0]`, with zero overhead. */
+  readonly baseline: string;
+  readonly variants: readonly OverheadVariant[];
+  /** Counters read after sampling (log drops, shadow divergences, …). */
+  readonly counters: Record<string, number>;
+  readonly notes?: readonly string[];
+}
+
 export interface Summary {
   readonly meta: Record<string, unknown>;
   readonly sideBySide: SideBySide[];
+  readonly overheads: Overhead[];
   readonly measurements: Record<string, unknown>[];
   readonly targets: TargetCheck[];
 }
@@ -162,6 +195,81 @@ export function detailTable(results: readonly SideBySide[]): string {
     }
   }
   return table(header, rows, (i) => i > 1);
+}
+
+/** The variants of an {@link Overhead} with `baseline` first: its stats and each variant's overhead. */
+export function overheadOf(
+  variants: readonly { readonly key: string; readonly title: string; readonly stats: LatencyStats }[],
+): OverheadVariant[] {
+  const base = variants[0]?.stats;
+  if (base === undefined) return [];
+  const div = (a: number, b: number) => a / Math.max(b, 1);
+  return variants.map((v) => {
+    const cpu = v.stats.cpu_mean_ns;
+    const baseCpu = base.cpu_mean_ns;
+    const hasCpu = cpu !== undefined && baseCpu !== undefined;
+    return {
+      ...v,
+      overhead: {
+        p50_ns: v.stats.p50_ns - base.p50_ns,
+        p99_ns: v.stats.p99_ns - base.p99_ns,
+        cpu_mean_ns: hasCpu ? cpu - baseCpu : null,
+      },
+      ratio: {
+        p50: div(v.stats.p50_ns, base.p50_ns),
+        p99: div(v.stats.p99_ns, base.p99_ns),
+        cpu_mean: hasCpu ? div(cpu, baseCpu) : null,
+      },
+    };
+  });
+}
+
+function fmtDelta(ns: number | null): string {
+  if (ns === null || Number.isNaN(ns)) return '—';
+  return ns < 0 ? `−${fmtNs(-ns)}` : `+${fmtNs(ns)}`;
+}
+
+/** Per variant: p50, p99 and CPU mean, and each one's overhead over the baseline (absolute, ratio). */
+export function overheadTable(results: readonly Overhead[]): string {
+  const header = ['scenario', 'variant', 'n', 'p50', '+p50', '×p50', 'p99', '+p99', '×p99', 'cpu mean', '+cpu', '×cpu'];
+  const rows: string[][] = [];
+  for (const r of results) {
+    r.variants.forEach((v, i) => {
+      const base = i === 0;
+      rows.push([
+        i === 0 ? r.title : '',
+        v.title,
+        String(v.stats.n),
+        fmtNs(v.stats.p50_ns),
+        base ? 'baseline' : fmtDelta(v.overhead.p50_ns),
+        base ? '' : fmtRatio(v.ratio.p50),
+        fmtNs(v.stats.p99_ns),
+        base ? '' : fmtDelta(v.overhead.p99_ns),
+        base ? '' : fmtRatio(v.ratio.p99),
+        fmtNs(v.stats.cpu_mean_ns),
+        base ? '' : fmtDelta(v.overhead.cpu_mean_ns),
+        base || v.ratio.cpu_mean === null ? '' : fmtRatio(v.ratio.cpu_mean),
+      ]);
+    });
+  }
+  const counters = results.flatMap((r) =>
+    Object.entries(r.counters).length
+      ? [
+          `  ${r.id}: ${Object.entries(r.counters)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        ]
+      : [],
+  );
+  const notes = results.flatMap((r) => (r.notes ?? []).map((n) => `  ${r.id}: ${n}`));
+  const body = table(header, rows, (i) => i > 1);
+  return [
+    body,
+    counters.length ? `counters:\n${counters.join('\n')}` : '',
+    notes.length ? `notes:\n${notes.join('\n')}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** Keys without spaces are machine-readable data (JSON only); the others are printed. */
