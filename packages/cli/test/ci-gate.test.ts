@@ -367,4 +367,25 @@ describe('examples/ci-gate/policy-gate.yml', { timeout: 90_000 }, () => {
     expect(out).toContain('invalid: 1 error');
     expect(existsSync(join(repo, 'impact.txt'))).toBe(false);
   });
+
+  it('passes the pull request that first adds policies/: there is nothing to compare yet', async () => {
+    const repo = join(scratch, 'fresh');
+    mkdirSync(repo);
+    git(repo, 'init', '-q', '-b', 'main');
+    writeFileSync(join(repo, 'README.md'), '# a service\n');
+    commit(repo, 'before policies');
+    const before = git(repo, 'rev-parse', 'HEAD');
+    git(repo, 'checkout', '-q', '-b', 'add-policies');
+    cpSync(join(origin, 'policies'), join(repo, 'policies'), { recursive: true });
+    commit(repo, 'add policies');
+
+    const results = await runGate(repo, before);
+    expect(
+      results.map((s) => [s.name, s.code]),
+      describeRun(results),
+    ).toEqual(runSteps.map((s) => [s.name, 0]));
+    const impact = stepNamed(results, 'Impact');
+    expect(impact.stdout).toContain('no base branch policies: nothing to compare');
+    expect(impact.summary).toContain('nothing to compare');
+  });
 });
