@@ -53,18 +53,35 @@ export type AuthorizerClass = new (options: {
   authorize(request: { principal: unknown; action: unknown; resource: unknown; context: unknown }): AuthorizerDecision;
 };
 
-/** cedar-wasm, the reference. Called on a deep copy so that nothing can leak between engines. */
+/**
+ * cedar-wasm, the reference. Called on a deep copy so that nothing can leak between engines.
+ *
+ * A trap (a stack overflow on deep nesting, or "memory access out of bounds") leaves the wasm
+ * instance broken for every later call, so a fresh instance is started — and the call is tried
+ * once more on it: a trap that a long run's worn instance produced (seen twice in a million
+ * cases, never reproducible) must not be blamed on the input. Only a call that traps on a fresh
+ * instance too is one Cedar cannot take: a failure.
+ */
 export function oracle(call: AuthorizationCall): AuthorizationAnswer {
+  const first = tryOracle(call);
+  if (first.trapped) {
+    reloadCedarWasm();
+    const again = tryOracle(call);
+    if (again.trapped) reloadCedarWasm();
+    return again.answer;
+  }
+  return first.answer;
+}
+
+function tryOracle(call: AuthorizationCall): { answer: AuthorizationAnswer; trapped: boolean } {
   try {
-    return cedarWasm.isAuthorized(structuredClone(call));
+    return { answer: cedarWasm.isAuthorized(structuredClone(call)), trapped: false };
   } catch (e) {
-    // A trap (stack overflow on deep nesting) leaves the wasm instance broken for every later
-    // call: start a fresh one. The input itself is one Cedar cannot take: a failure.
-    if (e instanceof RangeError || (e instanceof Error && e.name === 'RuntimeError')) reloadCedarWasm();
+    const trapped = e instanceof RangeError || (e instanceof Error && e.name === 'RuntimeError');
     // cedar-wasm also throws (rather than answering `failure`) on some malformed shapes, e.g.
     // a link whose slot name lacks the `?`: it rejected the input all the same.
     const message = `cedar-wasm threw: ${e instanceof Error ? e.message : String(e)}`;
-    return { type: 'failure', errors: [detailed(message)], warnings: [] };
+    return { answer: { type: 'failure', errors: [detailed(message)], warnings: [] }, trapped };
   }
 }
 

@@ -16,7 +16,9 @@
  *   --no-mutations    no malformed inputs [MANDATE_DIFF_MUTATIONS=0]
  *   --max-failures N  stop after N mismatches, default 20
  *   --stop            stop at the first mismatch
- * Ends with `N passed, N failed` (cases); exit status 1 when any case differed.
+ * Ends with `N passed, N failed` (cases); exit status 1 when any case differed. A chunk stops
+ * at its first mismatch (fast-check shrinks that one), so the rest of that chunk's cases are
+ * not run and not counted: a run with mismatches counts fewer than `--runs` cases.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
