@@ -57,13 +57,14 @@ export function parseEntities(json: unknown, opts: ParseEntitiesOptions = {}): P
   if (!Array.isArray(json))
     throw fail('json', top, undefined, `invalid type: ${jsonKind(json)}, expected an array of entities`);
   const byKey = new Map<string, ParsedEntity>();
-  const indexOf = new Map<string, number>();
+  // Where each action entity stands, for the path of a message about it (only actions need one).
+  const actionIndex = new Map<string, number>();
   for (let i = 0; i < json.length; i++) {
     const e = parseEntity(json[i], child(undefined, i), schema, maxDepth);
     const seen = byKey.get(e.uid.key);
     if (seen === undefined) {
       byKey.set(e.uid.key, e);
-      indexOf.set(e.uid.key, i);
+      if (isActionTypeName(e.uid.type)) actionIndex.set(e.uid.key, i);
     } else if (!sameEntity(seen, e)) {
       throw fail(
         'duplicate',
@@ -81,7 +82,7 @@ export function parseEntities(json: unknown, opts: ParseEntitiesOptions = {}): P
         byKey,
         schema,
         site('', e.uid.key, maxDepth),
-        child(undefined, indexOf.get(e.uid.key) as number),
+        child(undefined, actionIndex.get(e.uid.key) as number),
       );
     }
   }
@@ -133,7 +134,7 @@ function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxD
   const parts = partsOf(item, site('', undefined, maxDepth), path);
   const uidKey: PathKey = Array.isArray(item) ? 0 : 'uid';
   const uid =
-    fastEntityRef(parts.uid) ??
+    fastEntityRef(parts.uid, false) ??
     readEntityRef(parts.uid, site('in uid field of <unknown entity>', undefined, maxDepth), child(path, uidKey));
   const key = uid.key;
   const entityAt = site('', key, maxDepth);
@@ -150,13 +151,11 @@ function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxD
       `invalid type: ${jsonKind(parts.parents)}, expected an array for \`parents\``,
     );
   }
-  // Built only when a message needs it: entities are loaded by the hundred thousand.
-  const parentsAt = (): Site => site(`in parents field of \`${key}\``, key, maxDepth);
   const parentMap = new Map<string, EntityUID>();
   const parentIndex: number[] = []; // where each distinct parent first appears, for paths
   const given = parts.parents;
   for (let i = 0; i < given.length; i++) {
-    const u = fastEntityRef(given[i]) ?? readEntityRef(given[i], parentsAt(), child(parentsPath, i));
+    const u = fastEntityRef(given[i]) ?? readEntityRef(given[i], parentsSite(key, maxDepth), child(parentsPath, i));
     if (!parentMap.has(u.key)) parentIndex.push(i);
     parentMap.set(u.key, u);
   }
@@ -203,14 +202,7 @@ function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxD
   checkEnumId(uid, schema, entityAt, child(path, uidKey));
   const attrs = readValues(attrsJson, { kind: 'attribute', key, maxDepth, schema, def }, attrsPath);
   for (let i = 0; i < parents.length; i++) {
-    checkParent(
-      parents[i] as EntityUID,
-      def,
-      schema,
-      parentsAt,
-      entityAt,
-      child(parentsPath, parentIndex[i] as number),
-    );
+    checkParent(parents[i] as EntityUID, def, schema, maxDepth, entityAt, child(parentsPath, parentIndex[i] as number));
   }
   const tags =
     tagsJson === undefined ? EMPTY : readValues(tagsJson, { kind: 'tag', key, maxDepth, schema, def }, tagsPath);
@@ -218,6 +210,11 @@ function parseEntity(item: unknown, path: Path, schema: Schema | undefined, maxD
 }
 
 type PathKey = string | number;
+
+/** Where a parent is read, for messages; built only when one is due (entities come by the 100k). */
+function parentsSite(key: string, maxDepth: number): Site {
+  return site(`in parents field of \`${key}\``, key, maxDepth);
+}
 
 /** Where an entity's attributes or tags are read: whose, and against which declaration. */
 interface ValuesSite {
@@ -290,14 +287,14 @@ function checkParent(
   p: EntityUID,
   def: EntityTypeDef,
   schema: Schema,
-  parentsAt: () => Site,
+  maxDepth: number,
   entityAt: Site,
   path: Path,
 ): void {
   if (isActionTypeName(p.type) && schema.action(p) === undefined) {
     throw fail(
       'action',
-      parentsAt(),
+      parentsSite(entityAt.entity as string, maxDepth),
       path,
       `found action entity \`${p.key}\`, but it was not declared as an action in the schema`,
     );
@@ -310,7 +307,7 @@ function checkParent(
       `\`${entityAt.entity}\` is not allowed to have an ancestor of type \`${p.type}\` according to the schema`,
     );
   }
-  if (!isValidEnumId(p, schema)) checkEnumId(p, schema, parentsAt(), path);
+  if (!isValidEnumId(p, schema)) checkEnumId(p, schema, parentsSite(entityAt.entity as string, maxDepth), path);
 }
 
 /**

@@ -56,13 +56,14 @@ const UIDS = new Map<string, Map<string, EntityUID>>();
 let uidCount = 0;
 const MAX_UIDS = 10_000;
 
-function fastUid(type: unknown, id: unknown): EntityUID | undefined {
+function fastUid(type: unknown, id: unknown, remember: boolean): EntityUID | undefined {
   if (typeof type !== 'string' || typeof id !== 'string') return undefined;
   let ids = UIDS.get(type);
   const hit = ids?.get(id);
   if (hit !== undefined) return hit;
   if (nameProblem(type) !== undefined || !isWellFormed(type) || !isWellFormed(id)) return undefined;
   const uid = new EntityUID(type, id);
+  if (!remember) return uid;
   if (uidCount >= MAX_UIDS) {
     UIDS.clear();
     uidCount = 0;
@@ -78,11 +79,19 @@ function fastUid(type: unknown, id: unknown): EntityUID | undefined {
 }
 
 /** `{type, id}` with exactly those two own keys, or undefined. */
-function exactTypeAndId(x: unknown): EntityUID | undefined {
-  if (!isPlainObject(x)) return undefined;
-  const keys = keysOf(x);
-  if (keys.length !== 2 || !hasOwn(x, 'type') || !hasOwn(x, 'id')) return undefined;
-  return fastUid(x.type, x.id);
+function exactTypeAndId(x: unknown, remember = true): EntityUID | undefined {
+  if (!isPlainObject(x) || !hasOwn(x, 'type') || !hasOwn(x, 'id') || countKeys(x) !== 2) return undefined;
+  return fastUid(x.type, x.id, remember);
+}
+
+/**
+ * Enumerable keys, own and inherited, counted without allocating (`Object.keys` makes an
+ * array). An inherited one (a polluted prototype) only makes the fast path decline.
+ */
+function countKeys(x: object): number {
+  let n = 0;
+  for (const _ in x) n++;
+  return n;
 }
 
 /** `fn(arg)` for `{fn, arg}` with exactly those two own keys and a string argument, or undefined. */
@@ -249,12 +258,13 @@ export function fastTypedRecord(
   return record;
 }
 
-/** An entity reference where one is due: `{type, id}` or `{"__entity": {type, id}}`, exactly. */
-export function fastEntityRef(v: unknown): EntityUID | undefined {
+/**
+ * An entity reference where one is due: `{type, id}` or `{"__entity": {type, id}}`, exactly.
+ * `remember: false` for references seen once (an entity's own uid while loading entities):
+ * keeping them would only churn the cache of repeated ones.
+ */
+export function fastEntityRef(v: unknown, remember = true): EntityUID | undefined {
   if (!isPlainObject(v)) return undefined;
-  if (hasOwn(v, '__entity')) {
-    const keys = keysOf(v);
-    return keys.length === 1 ? exactTypeAndId(v.__entity) : undefined;
-  }
-  return exactTypeAndId(v);
+  if (hasOwn(v, '__entity')) return countKeys(v) === 1 ? exactTypeAndId(v.__entity, remember) : undefined;
+  return exactTypeAndId(v, remember);
 }
