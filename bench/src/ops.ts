@@ -6,7 +6,7 @@
  *
  * 1. `Authorizer.authorize` (the baseline);
  * 2. `DecisionPoint.authorize`, no log, no shadow (event id, timing, versioned decision);
- * 3. + a decision log to a sink that discards (event construction, input digest, enqueue);
+ * 3. + a decision log to a sink that discards (event construction and enqueue on the deciding call; the input digest is taken in the drain);
  * 4. the same with `inputDigest: false`;
  * 5. + a shadow policy set (the same policies with one permit turned into a forbid), no log;
  * 6. + log and shadow together.

@@ -35,6 +35,7 @@ export {
   readBundle,
   writeBundle,
 } from './bundle/bundle.js';
+export type { EvalEnv } from './compile/env.js';
 export type { CompiledPolicy } from './compile/policy.js';
 export { type CompileOptions, PolicySet, type TemplateLinkInput } from './compile/policy-set.js';
 export {

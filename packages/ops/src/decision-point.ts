@@ -28,6 +28,7 @@ import {
   type AuthorizationRequest,
   Authorizer,
   authorizeBatch,
+  type CedarRecord,
   type CompileOptions,
   type Decision,
   type EntitiesInput,
@@ -39,7 +40,7 @@ import {
 } from '@mandate/core';
 import { assertCanaries, type Canary } from './canary.js';
 import { messageOf, OpsError } from './errors.js';
-import { type ChainLike, type DecisionEvent, decisionEvent, type ShadowOutcome } from './event.js';
+import { type ChainLike, type DecisionEvent, decisionEvent, type ShadowOutcome, safeInputDigest } from './event.js';
 import type { DecisionLog } from './log.js';
 import { diverges, type ShadowCompare } from './shadow.js';
 import { type LoadedPolicies, loadPolicySource, type PolicySource } from './source.js';
@@ -128,6 +129,8 @@ interface Shadow {
 export class DecisionPoint {
   readonly #opts: DecisionPointOptions;
   readonly #compile: CompileOptions;
+  /** Whether decisions are logged with an input digest. */
+  readonly #digests: boolean;
   #live: Live;
   #shadow: Shadow | undefined;
   #entitiesInput: EntitiesInput | EntityStore | undefined;
@@ -139,6 +142,7 @@ export class DecisionPoint {
   private constructor(opts: DecisionPointOptions, live: Live) {
     this.#opts = opts;
     this.#compile = { idAnnotation: opts.authorizer?.idAnnotation ?? false };
+    this.#digests = opts.log !== undefined && (opts.inputDigest ?? true);
     this.#live = live;
     this.#entitiesInput = opts.entities;
   }
@@ -153,7 +157,7 @@ export class DecisionPoint {
     const loaded = loadPolicySource(opts.policies, compile);
     const authorizer = build(loaded, opts.entities, opts.authorizer);
     assertCanaries(authorizer, opts.canaries ?? []);
-    const point = new DecisionPoint(opts, { authorizer, loaded, entities: 0 });
+    const point = new DecisionPoint(opts, liveState(authorizer, loaded, 0));
     if (opts.shadow !== undefined) point.setShadow(opts.shadow);
     if (opts.watch !== undefined && opts.watch !== false) point.#watch(opts.watch === true ? {} : opts.watch);
     return point;
@@ -183,10 +187,35 @@ export class DecisionPoint {
    */
   authorize(request: AuthorizationRequest, opts: { readonly chain?: ChainLike } = {}): VersionedDecision {
     const live = this.#live; // read once: a reload swapping it mid-call does not mix versions
+    const authorizer = live.authorizer;
+    if (!this.#digests) {
+      const t0 = performance.now();
+      const d = authorizer.authorize(request);
+      const latencyUs = Math.round((performance.now() - t0) * 1000);
+      return this.#settle(live, request, d, latencyUs, opts.chain, undefined);
+    }
+    // Logged with an input digest: the request is parsed once and decided in its parsed form,
+    // whose context — an immutable record, not the caller's JSON, which the caller may change
+    // once this returns — the event keeps and digests later, off the deciding call. A request
+    // that does not parse is decided as given, so that its `failure` is exactly core's.
     const t0 = performance.now();
-    const d = live.authorizer.authorize(request);
+    let env: ReturnType<Authorizer['requestEnv']> | undefined;
+    try {
+      env = authorizer.requestEnv(request);
+    } catch {
+      env = undefined;
+    }
+    // The same environment `authorize` would build, decided without reading it again.
+    const d = env === undefined ? authorizer.authorize(request) : authorizer.authorizeEnv(env);
     const latencyUs = Math.round((performance.now() - t0) * 1000);
-    return this.#settle(live, request, d, latencyUs, opts.chain);
+    return this.#settle(
+      live,
+      request,
+      d,
+      latencyUs,
+      opts.chain,
+      env === undefined ? refusedInputDigest(authorizer, request) : env.context,
+    );
   }
 
   /**
@@ -202,7 +231,17 @@ export class DecisionPoint {
     const t0 = performance.now();
     const decisions = authorizeBatch(live.authorizer, requests);
     const latencyUs = requests.length === 0 ? 0 : Math.round(((performance.now() - t0) * 1000) / requests.length);
-    return decisions.map((d, i) => this.#settle(live, requests[i] as AuthorizationRequest, d, latencyUs, opts.chain));
+    return decisions.map((d, i) => {
+      const request = requests[i] as AuthorizationRequest;
+      return this.#settle(
+        live,
+        request,
+        d,
+        latencyUs,
+        opts.chain,
+        this.#digests ? inputOf(live.authorizer, request) : undefined,
+      );
+    });
   }
 
   /** After a live decision: shadow, log, version. */
@@ -212,6 +251,7 @@ export class DecisionPoint {
     d: Decision,
     latencyUs: number,
     chain: ChainLike | undefined,
+    input: CedarRecord | string | undefined,
   ): VersionedDecision {
     this.#stats.decisions++;
     const id = randomUUID();
@@ -233,6 +273,7 @@ export class DecisionPoint {
           entities: live.entities,
           chain,
           digest: this.#opts.inputDigest ?? true,
+          input,
           id,
         });
       } catch (e) {
@@ -268,7 +309,7 @@ export class DecisionPoint {
       }
       const authorizer = build(loaded, this.#entitiesInput, this.#opts.authorizer);
       assertCanaries(authorizer, this.#opts.canaries ?? []);
-      this.#live = { authorizer, loaded, entities: previous.entities };
+      this.#live = liveState(authorizer, loaded, previous.entities);
       this.#rebaseShadow();
       this.#stats.reloads++;
       result = { ok: true, changed: true, version: loaded.version, previous: previous.loaded.version };
@@ -291,14 +332,14 @@ export class DecisionPoint {
    * then swapped in; on failure the old entities keep serving. Never throws.
    */
   setEntities(entities: EntitiesInput | EntityStore): UpdateResult {
-    const live = this.#live;
+    const current = this.#live;
     try {
-      const authorizer = live.authorizer.withEntities(entities);
+      const authorizer = current.authorizer.withEntities(entities);
       assertCanaries(authorizer, this.#opts.canaries ?? []);
       this.#entitiesInput = entities;
-      this.#live = { authorizer, loaded: live.loaded, entities: live.entities + 1 };
+      this.#live = liveState(authorizer, current.loaded, current.entities + 1);
       this.#rebaseShadow();
-      return { ok: true, entities: live.entities + 1 };
+      return { ok: true, entities: current.entities + 1 };
     } catch (e) {
       const error = asOpsError(e);
       this.#report(error);
@@ -430,6 +471,28 @@ export class DecisionPoint {
     } catch {
       // as above
     }
+  }
+}
+
+/** The serving state. */
+function liveState(authorizer: Authorizer, loaded: LoadedPolicies, entities: number): Live {
+  return { authorizer, loaded, entities };
+}
+
+/**
+ * The digest of a request `authorize` refused (it did not parse): computed now, since the
+ * caller's JSON cannot be kept — only refused requests pay for it on the deciding call.
+ */
+function refusedInputDigest(authorizer: Authorizer, request: AuthorizationRequest): string {
+  return safeInputDigest(request.context, { schema: authorizer.schema, action: request.action });
+}
+
+/** What a batch's event digests: the context as `authorizer` parses it, else (refused) the digest now. */
+function inputOf(authorizer: Authorizer, request: AuthorizationRequest): CedarRecord | string {
+  try {
+    return authorizer.requestEnv(request).context;
+  } catch {
+    return refusedInputDigest(authorizer, request);
   }
 }
 

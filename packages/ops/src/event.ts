@@ -8,7 +8,9 @@
  *   from `context.chain`), and the session (`context.session.id`);
  * - what: action, resource, and a SHA-256 digest of the request's context (tool arguments
  *   included) — the digest, not the input, so logs carry no secrets yet a disputed input can be
- *   checked against them;
+ *   checked against them (`inputDigest`). The digest is taken off the deciding call: the event
+ *   keeps the parsed, immutable context and the log digests it (`ensureInputDigest`) in its
+ *   drain — or on `record`, when a synchronous sink hook is about to see the event;
  * - the outcome: decision, determining policies, erroring policies, failure;
  * - latency of the decision, the policy-set version, schema digest and entity-store version it
  *   used; on a shadow divergence, the shadow's answer.
@@ -16,10 +18,10 @@
  * Uids are written as Cedar writes them: `Type::"id"`.
  */
 import * as nodeCrypto from 'node:crypto';
-import type { AuthorizationRequest, Decision } from '@mandate/core';
-import { CedarRecord, EntityUID, valueToJson } from '@mandate/core';
+import type { AuthorizationRequest, Decision, Schema } from '@mandate/core';
+import { CedarRecord, EntityUID, parseContext } from '@mandate/core';
 import { z } from 'zod';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, canonicalValueJson } from './canonical-json.js';
 
 export const DECISION_EVENT_VERSION = 1;
 
@@ -62,7 +64,11 @@ export interface DecisionEvent {
   readonly what: {
     readonly action: string;
     readonly resource: string;
-    /** `sha256:<hex>` of the canonical JSON of the context; absent when digests are off. */
+    /**
+     * `sha256:<hex>` of the canonical JSON of the context (see {@link inputDigest}); absent when
+     * digests are off. `DecisionPoint` leaves it to the log (see {@link ensureInputDigest}):
+     * every event a sink receives has it.
+     */
     readonly input?: string;
   };
   readonly decision: 'allow' | 'deny';
@@ -185,10 +191,94 @@ const sha256Hex = (text: string): string =>
     ? nodeCrypto.createHash('sha256').update(text).digest('hex')
     : oneShotHash('sha256', text, 'hex');
 
-/** `sha256:<hex>` of the canonical JSON of a request's context (Cedar JSON, or a parsed record). */
-export function inputDigest(context: AuthorizationRequest['context']): string {
-  const json = context instanceof CedarRecord ? valueToJson(context) : (context ?? {});
-  return `sha256:${sha256Hex(canonicalJson(json))}`;
+/**
+ * How a context is read for its digest, as the authorizer that decided read it: with the
+ * schema's context type for the action when there is a schema (so an entity written
+ * `{ "type", "id" }` and one written `{ "__entity": … }` are the same input).
+ */
+export interface InputDigestOptions {
+  /** The schema the deciding authorizer had (`authorizer.schema`), if any. */
+  readonly schema?: Schema | undefined;
+  /** The request's action (a uid or its JSON): selects the schema's context type. */
+  readonly action?: AuthorizationRequest['action'] | undefined;
+}
+
+/** The digest of a parsed context: SHA-256 of the canonical JSON of its Cedar JSON form. */
+function recordDigest(record: CedarRecord): string {
+  return `sha256:${sha256Hex(canonicalValueJson(record))}`; // = canonicalJson(valueToJson(record))
+}
+
+/**
+ * `sha256:<hex>`: the input digest of a request's context, as decision events carry it
+ * (`what.input`); verifiers holding a disputed input recompute it with this function.
+ *
+ * The context is read as Cedar reads it (`parseContext`, with `schema` and `action` when the
+ * deciding authorizer had a schema; not validated) and the digest is SHA-256 of the canonical
+ * JSON (`canonicalJson`) of its Cedar JSON form (`valueToJson`): so it does not depend on how the
+ * caller spelled uids or ordered keys, and a `CedarRecord` and the JSON it was parsed from give
+ * the same digest. A context that cannot be read that way (the request was then refused, with a
+ * `failure`) is digested as given: SHA-256 of its canonical JSON. Throws `OpsError` only for a
+ * value with no JSON form (a cycle, a non-finite number; the event then says `unhashable`).
+ */
+export function inputDigest(context: AuthorizationRequest['context'], opts: InputDigestOptions = {}): string {
+  if (context instanceof CedarRecord) return recordDigest(context);
+  let record: CedarRecord | undefined;
+  try {
+    record = parseContext(context ?? {}, { schema: opts.schema, action: opts.action, validate: false });
+  } catch {
+    record = undefined;
+  }
+  return record === undefined ? `sha256:${sha256Hex(canonicalJson(context ?? {}))}` : recordDigest(record);
+}
+
+/** {@link inputDigest}, or `unhashable` for a context with no JSON form (never throws). */
+export function safeInputDigest(context: AuthorizationRequest['context'], opts?: InputDigestOptions): string {
+  try {
+    return inputDigest(context, opts);
+  } catch {
+    return 'unhashable';
+  }
+}
+
+type What = { -readonly [K in keyof DecisionEvent['what']]: DecisionEvent['what'][K] };
+
+/**
+ * `what` of an event whose input digest is still to be taken: it has no `input` until
+ * {@link ensureInputDigest} digests the kept record (and lets it go). The record is in a private
+ * field, so nothing else sees it — not `JSON.stringify`, `Object.keys`, spreads, `canonicalJson`
+ * or equality checks — and the wire shape is the usual `{ action, resource, input }`.
+ * (A class, not a getter: an object literal with an accessor costs ~0.5 µs to create in V8,
+ * this ~15 ns.)
+ */
+class PendingWhat {
+  readonly action: string;
+  readonly resource: string;
+  /** Added (after `resource`, as in every event) when the digest is taken. */
+  declare input?: string;
+  #record: CedarRecord | undefined;
+  constructor(action: string, resource: string, record: CedarRecord) {
+    this.action = action;
+    this.resource = resource;
+    this.#record = record;
+  }
+  static settle(what: unknown): void {
+    if (!(what instanceof PendingWhat)) return;
+    const record = what.#record;
+    if (record === undefined) return;
+    what.#record = undefined;
+    what.input = safeInputDigest(record);
+  }
+}
+
+/**
+ * Take an event's input digest if it is still pending (events `DecisionPoint` builds leave it
+ * to the log: `DecisionLog` calls this in its drain, before signing and writing, or in `record`
+ * before any synchronous sink hook sees the event). Returns `what.input`. Never throws for an
+ * event `decisionEvent` built.
+ */
+export function ensureInputDigest(event: DecisionEvent): string | undefined {
+  PendingWhat.settle(event.what);
+  return event.what.input;
 }
 
 export interface EventParts {
@@ -201,6 +291,12 @@ export interface EventParts {
   readonly chain?: ChainLike | undefined;
   /** Compute the input digest (default true). */
   readonly digest?: boolean | undefined;
+  /**
+   * What to digest: the context as the deciding authorizer parsed it (a `CedarRecord`, immutable:
+   * kept, and digested later by {@link ensureInputDigest} — `what` has no `input` until then), or the digest itself. Default: `request.context`, digested now (JSON read without a
+   * schema; nothing of the caller's is kept, since the caller may change its JSON afterwards).
+   */
+  readonly input?: CedarRecord | string | undefined;
   readonly id?: string | undefined;
   readonly time?: number | undefined;
 }
@@ -208,19 +304,16 @@ export interface EventParts {
 /** Build the event of one decision. Cheap by design: it runs on the deciding call's stack. */
 export function decisionEvent(parts: EventParts): DecisionEvent {
   const { request, decision: d } = parts;
-  let input: string | undefined;
-  if (parts.digest ?? true) {
-    try {
-      input = inputDigest(request.context);
-    } catch {
-      input = 'unhashable'; // a context that is not JSON (then authorize refused it too)
-    }
+  const action = uidText(request.action);
+  const resource = uidText(request.resource);
+  let what: What;
+  if (!(parts.digest ?? true)) what = { action, resource };
+  else {
+    const given = parts.input;
+    if (typeof given === 'string') what = { action, resource, input: given };
+    else if (given !== undefined) what = new PendingWhat(action, resource, given);
+    else what = { action, resource, input: safeInputDigest(request.context) };
   }
-  const what: { -readonly [K in keyof DecisionEvent['what']]: DecisionEvent['what'][K] } = {
-    action: uidText(request.action),
-    resource: uidText(request.resource),
-  };
-  if (input !== undefined) what.input = input;
   const event: { -readonly [K in keyof DecisionEvent]: DecisionEvent[K] } = {
     v: DECISION_EVENT_VERSION,
     id: parts.id ?? nodeCrypto.randomUUID(),

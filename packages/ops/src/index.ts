@@ -41,6 +41,8 @@ export {
   decisionEvent,
   decisionEventSchema,
   type EventParts,
+  ensureInputDigest,
+  type InputDigestOptions,
   inputDigest,
   type ReceiptSignature,
   type ShadowOutcome,

@@ -3,8 +3,10 @@
  * `DecisionLog`: takes decision events on the hot path and hands them to sinks off it.
  *
  * `record(event)` never blocks, never throws and never does I/O: it runs the sinks'
- * synchronous hooks (OpenTelemetry span events), appends to a bounded buffer and, if none is
- * pending, schedules one drain (`setImmediate`). The drain signs events when receipts are on
+ * synchronous hooks (OpenTelemetry span events; with any, it takes the event's input digest
+ * first, so that they see it), appends to a bounded buffer and, if none is
+ * pending, schedules one drain (`setImmediate`). The drain computes the events' input digests
+ * (left to it by `DecisionPoint`, see `event`), signs events when receipts are on
  * (Ed25519 costs tens of microseconds: never on the deciding call) and gives each sink the
  * batch. When the buffer is full — sinks slower than the decision rate — the event is dropped,
  * never silently: `stats.dropped` counts it, `onDrop` is called, and every sink is told how
@@ -12,7 +14,7 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { OpsError } from './errors.js';
-import type { DecisionEvent } from './event.js';
+import { type DecisionEvent, ensureInputDigest } from './event.js';
 import { signReceipt } from './receipt.js';
 import type { DecisionSink } from './sink.js';
 
@@ -77,6 +79,14 @@ export class DecisionLog {
 
   /** Take one event. Never blocks, never throws. */
   record(event: DecisionEvent): void {
+    if (this.#hooks.length > 0) {
+      // Hooks see whole events: the input digest, otherwise taken in the drain, is taken now.
+      try {
+        ensureInputDigest(event);
+      } catch (e) {
+        this.#sinkError(e, 'digest'); // only a hand-made event can get here (ours never throw)
+      }
+    }
     for (const s of this.#hooks) {
       try {
         (s.onDecision as (e: DecisionEvent) => void)(event);
@@ -161,6 +171,14 @@ export class DecisionLog {
     if (this.#buffer.length === 0) return;
     let batch = this.#buffer;
     this.#buffer = [];
+    // Input digests are taken here, off the deciding call, before anything signs or writes.
+    for (const e of batch) {
+      try {
+        ensureInputDigest(e);
+      } catch (err) {
+        this.#sinkError(err, 'digest'); // only a hand-made event can get here (ours never throw)
+      }
+    }
     const key = this.#key;
     if (key !== undefined) {
       const keyId = this.#opts.receipts?.keyId;

@@ -4,6 +4,8 @@
  *
  * - `onDecision(event)` runs synchronously on the deciding call's stack, for sinks that need
  *   the caller's context (the active OpenTelemetry span exists only there). It must be O(1).
+ *   With any such hook the log takes each event's input digest on the deciding call (so that
+ *   the hook sees it), which otherwise it takes in the drain.
  * - `write(events)` runs later, off the hot path, with batches; returning a promise applies
  *   backpressure (the log does not hand it more until it settles; meanwhile events wait in the
  *   log's bounded buffer, and past its capacity they are dropped and counted).

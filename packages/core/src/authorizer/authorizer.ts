@@ -122,12 +122,21 @@ export class Authorizer {
   /** Decide one request. Never throws. */
   authorize(request: AuthorizationRequest): Decision {
     let env: EvalEnv;
-    let d: DetailedDecision;
     try {
       env = this.#env(request);
     } catch (e) {
       return { decision: 'deny', reasons: [], errors: [], determining: [], failure: { message: messageOf(e) } };
     }
+    return this.authorizeEnv(env);
+  }
+
+  /**
+   * Decide a request already read by {@link requestEnv} (of this authorizer: its entity store),
+   * without reading it again — for callers that keep the parsed request, such as a decision log
+   * digesting the immutable context later. Never throws.
+   */
+  authorizeEnv(env: EvalEnv): Decision {
+    let d: DetailedDecision;
     try {
       d = decideDetailed(this.policySet.matching(env), env, this.#failClosed, true);
     } catch (e) {
@@ -153,8 +162,10 @@ export class Authorizer {
   }
 
   /**
-   * For `explain`, which replays a decision step by step: the environment `authorize` decides
-   * this request in (throws where `authorize` answers with a `failure`), and the fail-closed mode.
+   * The environment `authorize` decides this request in: uids, the context read (and, with a
+   * schema, checked) as a record, this authorizer's entities. Throws where `authorize` answers
+   * with a `failure`. For `explain`, which replays a decision step by step, and for
+   * {@link authorizeEnv}.
    */
   requestEnv(request: AuthorizationRequest): EvalEnv {
     return this.#env(request);

@@ -135,6 +135,18 @@ describe('decisions', () => {
   });
 });
 
+describe('authorizeEnv', () => {
+  it('decides a request read by requestEnv exactly as authorize decides the request', () => {
+    const requests = [
+      req('alice', 'read', ['File', 'a']),
+      req('alice', 'read', ['Secret', 's'], { ip: '1.2.3.4' }),
+      req('bob', 'write', ['File', 'a']),
+      req('alice', 'read', ['File', 'a'], {}),
+    ];
+    for (const r of requests) expect(authz.authorizeEnv(authz.requestEnv(r))).toEqual(authz.authorize(r));
+  });
+});
+
 describe('options', () => {
   it('idAnnotation: `@id` annotations become the ids', () => {
     const a = new Authorizer({ policies: POLICIES, entities: ENTITIES, idAnnotation: true });

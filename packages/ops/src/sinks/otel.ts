@@ -9,6 +9,8 @@
  * to a sink that does nothing and says so (`available: false`). The span event is added in
  * `onDecision`, synchronously, because the active span exists only on the deciding call's
  * stack. Attributes are flat (OpenTelemetry attribute values are scalars or arrays of them).
+ * Having a hook, it makes the log take each event's input digest (`mandate.input`) on the
+ * deciding call rather than in the drain.
  */
 import type { DecisionEvent } from '../event.js';
 import type { DecisionSink } from '../sink.js';
