@@ -235,8 +235,14 @@ function evaluateTargets(sides: readonly SideBySide[], ms: readonly Measurement[
     fmtMs,
   );
   check(
-    'first decision from a bundle ≤ 10 ms after import',
-    num(meas('coldstart/10x1k'), 'mandate_bundle_import_to_decision_ms'),
+    'first decision from a bundle ≤ 10 ms after import (1k entities JSON)',
+    num(meas('coldstart/10x1k'), 'mandate_bundle_after_import_ms'),
+    (v) => v <= 10,
+    fmtMs,
+  );
+  check(
+    "first decision from a bundle ≤ 10 ms after import (the request's entities)",
+    num(meas('coldstart/10x1k'), 'mandate_bundle_slice_after_import_ms'),
     (v) => v <= 10,
     fmtMs,
   );

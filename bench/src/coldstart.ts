@@ -59,12 +59,13 @@ const m = await import(process.env.MANDATE_CORE_URL);
 const t1 = performance.now();
 const { policySet } = m.readBundle(bundle);
 const tb = performance.now();
-const authz = new m.Authorizer({ policies: policySet, entities: input.entities });
+// BENCH_SLICE: only the request's entities (its principal, action, resource and ancestors).
+const authz = new m.Authorizer({ policies: policySet, entities: process.env.BENCH_SLICE ? input.slice : input.entities });
 const t2 = performance.now();
 const d = authz.authorize(input.request);
 const t3 = performance.now();
 process.stdout.write(JSON.stringify({ import_ms: t1 - t0, read_bundle_ms: tb - t1, authorizer_ms: t2 - t1, first_decision_ms: t3 - t2,
-  import_to_decision_ms: t3 - t0, process_to_decision_ms: t3, decision: d.decision, wasm_loaded: m.isCedarWasmLoaded() }));
+  import_to_decision_ms: t3 - t0, after_import_ms: t3 - t1, process_to_decision_ms: t3, decision: d.decision, wasm_loaded: m.isCedarWasmLoaded() }));
 `;
 
 const CEDAR_CHILD = `
@@ -126,7 +127,9 @@ export async function coldStart(
   bundleText: string,
 ): Promise<{
   mandate: ColdStart;
-  fromBundle: ColdStart & { wasm_loaded: boolean; read_bundle_ms: number };
+  fromBundle: ColdStart & { wasm_loaded: boolean; read_bundle_ms: number; after_import_ms: number };
+  /** From a bundle with only the request's entity slice: import → first decision, minus the import. */
+  fromBundleSliceAfterImportMs: number;
   cedar: ColdStart;
   emptyNodeMs: number;
 }> {
@@ -147,6 +150,7 @@ export async function coldStart(
   const env = { MANDATE_CORE_URL: pathToFileURL(core).href, BENCH_INPUT: inputFile, BENCH_BUNDLE: policyBundle };
   const m: ColdStart[] = [];
   const b: ColdStart[] = [];
+  const bs: number[] = [];
   let wasmLoaded = false;
   const c: ColdStart[] = [];
   const e: number[] = [];
@@ -155,6 +159,8 @@ export async function coldStart(
     const fromBundle = runChild(bundleFile, env) as ColdStart & { wasm_loaded?: boolean };
     wasmLoaded ||= fromBundle.wasm_loaded === true;
     b.push(fromBundle);
+    const sliced = runChild(bundleFile, { ...env, BENCH_SLICE: '1' }) as ColdStart & { after_import_ms: number };
+    bs.push(sliced.after_import_ms);
     c.push(runChild(cedarFile, env));
     const t0 = performance.now();
     spawnSync(process.execPath, ['-e', '0']);
@@ -165,8 +171,10 @@ export async function coldStart(
     fromBundle: {
       ...medianOf(b),
       read_bundle_ms: median(b.map((x) => (x as ColdStart & { read_bundle_ms: number }).read_bundle_ms)),
+      after_import_ms: median(b.map((x) => (x as ColdStart & { after_import_ms: number }).after_import_ms)),
       wasm_loaded: wasmLoaded,
     },
+    fromBundleSliceAfterImportMs: median(bs),
     cedar: medianOf(c),
     emptyNodeMs: median(e),
   };

@@ -568,7 +568,13 @@ export async function coldStartMeasurement(lab: Lab): Promise<Measurement> {
       'from a bundle: readBundle (policies; no Cedar text, no wasm)': fmtMs(r.fromBundle.read_bundle_ms),
       'from a bundle: readBundle + new Authorizer (1k entities JSON)': fmtMs(r.fromBundle.authorizer_ms),
       'from a bundle: import → first decision': fmtMs(r.fromBundle.import_to_decision_ms),
+      'from a bundle: after import → first decision (1k entities JSON)': fmtMs(r.fromBundle.after_import_ms),
+      "from a bundle: after import → first decision (the request's entity slice)": fmtMs(
+        r.fromBundleSliceAfterImportMs,
+      ),
       mandate_bundle_import_to_decision_ms: round(r.fromBundle.import_to_decision_ms),
+      mandate_bundle_after_import_ms: round(r.fromBundle.after_import_ms),
+      mandate_bundle_slice_after_import_ms: round(r.fromBundleSliceAfterImportMs),
       mandate_import_to_decision_ms: round(r.mandate.import_to_decision_ms),
       mandate_import_ms: round(r.mandate.import_ms),
       cedar_import_to_decision_ms: round(r.cedar.import_to_decision_ms),

@@ -12,6 +12,8 @@
  *   --chunk N         cases per seed, default 2,000
  *   --workers N       processes, default 1 (use 2 on 2 cores)
  *   --engine E        auto | mandate | wasm | path [MANDATE_DIFF_ENGINE]
+ *   --api A           isAuthorized (default) | authorizer: the drop-in, or the main API
+ *                     (`Authorizer`, seen through the same call/answer shapes)
  *   --no-schema       schemaless calls only [MANDATE_DIFF_SCHEMA=0]
  *   --no-mutations    no malformed inputs [MANDATE_DIFF_MUTATIONS=0]
  *   --max-failures N  stop after N mismatches, default 20
@@ -25,7 +27,17 @@ import { fileURLToPath } from 'node:url';
 import type { AuthorizationCall } from '@cedar-policy/cedar-wasm/nodejs';
 import fc from 'fast-check';
 import { callArbitrary } from './arbitraries.js';
-import { difference, formatCase, judge, loadEngine, type Outcome, OutcomeTally, oracle, toVerdict } from './harness.js';
+import {
+  authorizerAsIsAuthorized,
+  difference,
+  formatCase,
+  judge,
+  loadEngine,
+  type Outcome,
+  OutcomeTally,
+  oracle,
+  toVerdict,
+} from './harness.js';
 
 interface Options {
   runs: number;
@@ -33,6 +45,7 @@ interface Options {
   chunk: number;
   workers: number;
   engine: string;
+  api: 'isAuthorized' | 'authorizer';
   schema: boolean;
   mutations: boolean;
   maxFailures: number;
@@ -51,6 +64,7 @@ function parseArgs(argv: readonly string[]): Options {
     chunk: 2000,
     workers: 1,
     engine: process.env.MANDATE_DIFF_ENGINE ?? 'auto',
+    api: 'isAuthorized',
     schema: process.env.MANDATE_DIFF_SCHEMA !== '0',
     mutations: process.env.MANDATE_DIFF_MUTATIONS !== '0',
     maxFailures: 20,
@@ -69,7 +83,12 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--chunk') opts.chunk = Number(next());
     else if (a === '--workers') opts.workers = Number(next());
     else if (a === '--engine') opts.engine = next();
-    else if (a === '--no-schema') opts.schema = false;
+    else if (a === '--api') {
+      const v = next();
+      if (v !== 'isAuthorized' && v !== 'authorizer')
+        throw new Error(`--api takes \`isAuthorized\` or \`authorizer\`, not \`${v}\``);
+      opts.api = v;
+    } else if (a === '--no-schema') opts.schema = false;
     else if (a === '--no-mutations') opts.mutations = false;
     else if (a === '--max-failures') opts.maxFailures = Number(next());
     else if (a === '--stop') opts.stop = true;
@@ -87,6 +106,11 @@ type Report =
 
 async function runWorker(opts: Options, index: number, send: (r: Report) => void): Promise<void> {
   const engine = await loadEngine(opts.engine);
+  let decide = engine.isAuthorized;
+  if (opts.api === 'authorizer') {
+    if (engine.Authorizer === undefined) throw new Error(`engine \`${engine.name}\` has no Authorizer`);
+    decide = authorizerAsIsAuthorized(engine.Authorizer, engine.PolicySet);
+  }
   const arb = callArbitrary({ schema: opts.schema, mutations: opts.mutations });
   let mismatches = 0;
   // Chunks are dealt round-robin to the workers: chunk c uses seed + c.
@@ -97,7 +121,7 @@ async function runWorker(opts: Options, index: number, send: (r: Report) => void
     const property = fc.property(arb, (call: AuthorizationCall) => {
       const expected = toVerdict(oracle(call));
       tally.add(expected);
-      const actual = judge(engine.isAuthorized, call);
+      const actual = judge(decide, call);
       const diff = difference(expected, actual);
       if (diff !== undefined) throw new Error(`${diff}\n${formatCase(call, expected, actual, engine.name)}`);
     });
@@ -153,7 +177,7 @@ async function main(): Promise<void> {
   };
 
   console.log(
-    `differential run: ${opts.runs} cases, base seed ${opts.seed}, ${opts.workers} worker(s), engine ${opts.engine}` +
+    `differential run: ${opts.runs} cases, base seed ${opts.seed}, ${opts.workers} worker(s), engine ${opts.engine}, api ${opts.api}` +
       `${opts.schema ? '' : ', schemaless only'}${opts.mutations ? '' : ', no malformed inputs'}`,
   );
   if (opts.workers <= 1) {
