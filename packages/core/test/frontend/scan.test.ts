@@ -5,7 +5,8 @@
  */
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { describe, expect, it } from 'vitest';
-import { lineColumn, scanStatements } from '../../src/frontend/scan.js';
+import { PolicySet } from '../../src/compile/policy-set.js';
+import { lineColumn, locatePolicies, scanStatements } from '../../src/frontend/scan.js';
 
 const P = 'permit(principal, action, resource)';
 
@@ -202,5 +203,31 @@ describe('lineColumn', () => {
 
   it('places an offset just after a newline at column 1 of the next line', () => {
     expect(lineColumn('a\n', 2)).toEqual({ line: 2, column: 1 });
+  });
+});
+
+describe('locatePolicies', () => {
+  it("gives statement i the place of Cedar's `policy{i}`, with 1-based lines and columns", () => {
+    const text = [
+      '// é and ; in a comment',
+      'permit(principal, action, resource) when { "a;//b" == "c" };',
+      '',
+      '  @id("x;y")',
+      'forbid(principal == ?principal, action, resource);',
+      'permit(principal, action, resource);',
+    ].join('\n');
+    const locs = locatePolicies(text);
+    expect(locs.map((l) => [l.line, l.column])).toEqual([
+      [2, 1],
+      [4, 3],
+      [6, 1],
+    ]);
+    expect(text.slice(locs[0]?.offset, (locs[0]?.offset ?? 0) + (locs[0]?.length ?? 0))).toBe(
+      'permit(principal, action, resource) when { "a;//b" == "c" };',
+    );
+    // Cedar numbers static policies and templates together, in text order.
+    const set = PolicySet.compile(text);
+    expect(set.staticIR.map((p) => p.id)).toEqual(['policy0', 'policy2']);
+    expect([...set.templates.keys()]).toEqual(['policy1']);
   });
 });
