@@ -240,11 +240,14 @@ export class SessionGuard {
         return t === undefined || !approvable(t);
       }),
     );
+    // The same authorizer in every other respect, so the re-check differs only by those forbids.
     return new Authorizer({
       policies: relaxed,
       schema: authz.schema,
       entities: authz.entities,
       validatePolicies: false,
+      validateRequests: authz.validatesRequests,
+      failClosed: authz.failClosedMode,
     });
   }
 

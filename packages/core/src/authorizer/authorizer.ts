@@ -171,8 +171,14 @@ export class Authorizer {
     return this.#env(request);
   }
 
+  /** What an erroring `forbid` does (the `failClosed` option). */
   get failClosedMode(): FailClosedMode {
     return this.#failClosed;
+  }
+
+  /** Whether requests are validated against the schema (the `validateRequests` option). */
+  get validatesRequests(): boolean {
+    return this.#validate;
   }
 
   #env(request: AuthorizationRequest): EvalEnv {
