@@ -75,6 +75,28 @@ tests:
     expect(r.failed).toBe(3);
   });
 
+  test('coverageOf: a policy file no test loads counts as never exercised; a tested one is counted once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mandate-coverage-of-'));
+    const untested = join(dir, 'untested.cedar');
+    writeFileSync(untested, '@id("lonely")\npermit(principal, action, resource) when { context has x };\n');
+    const base = await runTestFiles([at('cedar-format.json')], { policies: at('agent.cedar') });
+    const both = await runTestFiles([at('cedar-format.json')], {
+      policies: at('agent.cedar'),
+      coverageOf: [at('agent.cedar'), untested],
+    });
+    // agent.cedar is counted once; the untested file adds its policy and its condition, unmet.
+    expect(both.coverage.policies).toHaveLength(base.coverage.policies.length + 1);
+    expect(both.coverage.goals).toBeGreaterThan(base.coverage.goals);
+    expect(both.coverage.met).toBe(base.coverage.met);
+    expect(both.coverage.percent).toBeLessThan(base.coverage.percent);
+    expect(both.cases).toHaveLength(base.cases.length);
+    const missing = await runTestFiles([at('cedar-format.json')], {
+      policies: at('agent.cedar'),
+      coverageOf: [join(dir, 'nope.cedar')],
+    });
+    expect(missing.cases.at(-1)).toMatchObject({ name: '(policies for coverage)', status: 'error' });
+  });
+
   test('coverage: every policy listed, predicates seen true and false, threshold', async () => {
     const r = await runTestFiles([at('cedar-format.json')], { policies: at('agent.cedar'), coverageThreshold: 50 });
     const [readOwn, noExfil, http] = r.coverage.policies;

@@ -14,7 +14,7 @@ import type { CommandContext, RegisterCommand } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { resolvePath } from '../io.js';
-import { expandPaths } from '../sources.js';
+import { byExtension, expandPaths } from '../sources.js';
 
 export const REPORTERS = ['human', 'json', 'junit', 'github'] as const;
 export type Reporter = (typeof REPORTERS)[number];
@@ -27,6 +27,8 @@ export interface TestOptions {
   readonly entities?: string;
   readonly idAnnotation?: boolean;
   readonly coverageThreshold?: number;
+  /** Policy files or directories coverage must account for, tested or not. */
+  readonly coverageOf?: readonly string[];
   readonly reporter?: string;
   readonly output?: string;
 }
@@ -53,6 +55,9 @@ export async function runTest(ctx: CommandContext, o: TestOptions): Promise<Exit
     ...(o.entities !== undefined ? { entities: abs(o.entities) } : {}),
     ...(o.idAnnotation !== undefined ? { idAnnotation: o.idAnnotation } : {}),
     ...(o.coverageThreshold !== undefined ? { coverageThreshold: o.coverageThreshold } : {}),
+    ...(o.coverageOf !== undefined && o.coverageOf.length > 0
+      ? { coverageOf: expandPaths(io, o.coverageOf, byExtension('.cedar')).map(abs) }
+      : {}),
   });
   const toFile = o.output !== undefined;
   const report = testing.formatReport(result, reporter as Reporter, { color: !toFile && ctx.color(io.stdout) });
@@ -90,6 +95,10 @@ export const registerTest: RegisterCommand = (program: Command, ctx: CommandCont
     .option('--entities <file>', 'entities JSON file, for cases that name none')
     .option('--id-annotation', 'use @id("…") annotations as policy ids, for test files that do not say')
     .option('--coverage-threshold <percent>', 'fail when policy coverage is below this percentage', percentage)
+    .option(
+      '--coverage-of <paths...>',
+      'policy files or directories (`*.cedar`) coverage counts even when no test file loads them',
+    )
     .option('--reporter <name>', `report format: ${REPORTERS.join(', ')}`, 'human')
     .option('--output <file>', 'write the report to a file (stdout then gets a one-line summary)')
     .addHelpText(
@@ -99,6 +108,7 @@ Examples:
   mandate test policies/tests/ --policies policies/agent.cedar --schema policies/schema/mandate.cedarschema
   mandate test policies/tests/ --coverage-threshold 90 --reporter junit --output junit.xml
   mandate test policies/tests/ --reporter github     # annotations on the pull request
+  mandate test policies/tests/ --coverage-of policies/ --coverage-threshold 95   # untested files count
 
 Exit codes:
   0  all tests passed (and coverage met the threshold)

@@ -23,6 +23,7 @@ const { dir, cleanup } = tempDir({
   'tests/notes.md': 'not a test file',
   'failing/wrong.test.yaml': FAILING,
   'empty/README.md': 'no tests here',
+  'more/untested.cedar': '@id("untested")\npermit(principal, action, resource) when { context has x };\n',
 });
 afterAll(cleanup);
 
@@ -52,6 +53,15 @@ describe('mandate test', { timeout: 30_000 }, () => {
     expect(r.stderr).toContain('below the threshold of 100%');
     const low = await test('tests', ...POLICY, '--coverage-threshold', '0');
     expect(low.code).toBe(0);
+  });
+
+  it('counts policy files no test loads with --coverage-of', async () => {
+    const base = JSON.parse((await test('tests', ...POLICY, '--reporter', 'json')).stdout);
+    const r = await test('tests', ...POLICY, '--coverage-of', 'policies.cedar', 'more', '--reporter', 'json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.coverage.policies).toHaveLength(base.coverage.policies.length + 1);
+    expect(json.coverage.percent).toBeLessThan(base.coverage.percent);
   });
 
   it('writes a JUnit report to --output and a summary line to stdout', async () => {

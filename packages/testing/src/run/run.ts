@@ -49,6 +49,12 @@ export interface RunTestFilesOptions {
   readonly coverageThreshold?: number;
   /** Use `@id("…")` annotations as policy ids, for test files that do not say (default: Cedar's `policy0`, …). */
   readonly idAnnotation?: boolean;
+  /**
+   * Policy files coverage must account for even when no test file loads them: their policies
+   * count as never exercised (a policy file nobody tests lowers coverage instead of vanishing
+   * from it). Each is read with `schema` and `idAnnotation`.
+   */
+  readonly coverageOf?: readonly string[];
 }
 
 /** What a case got. */
@@ -202,6 +208,29 @@ class Runner {
       this.#sets.set(key, loaded);
     }
     return loaded;
+  }
+
+  /**
+   * Register a policy file for coverage without deciding anything against it (a file that a
+   * test file also loads is registered once). Throws {@link TestFileError} when it cannot load.
+   */
+  async register(policies: string): Promise<void> {
+    const path = resolve(policies);
+    const schemaFile = this.#options.schema === undefined ? undefined : resolve(this.#options.schema);
+    const text = await readText(path, 'policies', path);
+    const input = /\.json$/i.test(path) ? (parseJson(text, path, path) as never) : text;
+    const schemaText = schemaFile === undefined ? undefined : await readText(schemaFile, 'schema', path);
+    let authorizer: Authorizer;
+    try {
+      authorizer = new Authorizer({
+        policies: input,
+        schema: schemaText,
+        idAnnotation: this.#options.idAnnotation ?? false,
+      });
+    } catch (e) {
+      throw new TestFileError('load', path, `cannot load \`${path}\`: ${messageOf(e)}`);
+    }
+    this.coverage.addPolicySet(path, policyOutline(authorizer), path);
   }
 
   async entities(spec: EntitiesSpec | undefined, file: TestFile): Promise<readonly unknown[]> {
@@ -386,6 +415,22 @@ export async function runTestFiles(files: string[], options: RunTestFilesOptions
   const runner = new Runner(options);
   const cases: TestCaseResult[] = [];
   for (const f of files) await runFile(runner, f, cases);
+  // After the test files, so that a file they load keeps the key it was counted under.
+  for (const p of options.coverageOf ?? []) {
+    const started = performance.now();
+    try {
+      await runner.register(p);
+    } catch (e) {
+      cases.push({
+        file: p,
+        name: '(policies for coverage)',
+        index: 0,
+        status: 'error',
+        messages: [messageOf(e)],
+        durationMs: performance.now() - started,
+      });
+    }
+  }
   const coverage = runner.coverage.report();
   const passed = cases.filter((c) => c.status === 'passed').length;
   const threshold = options.coverageThreshold;
