@@ -52,7 +52,15 @@ export {
   TokenError,
   type TokenErrorKind,
 } from './errors.js';
-export { DEFAULT_ALGORITHMS, type JwtTimeOptions } from './jwt.js';
+export {
+  allowedAlgorithms,
+  checkHeader,
+  DEFAULT_ALGORITHMS,
+  type JwtTimeOptions,
+  type VerifiedJwt,
+  type VerifyJwtParams,
+  verifyJwt,
+} from './jwt.js';
 export { checkScopes, effectiveScope } from './scope.js';
 export { type DeviceCompliance, type SessionInput, sessionContext } from './session.js';
 export {

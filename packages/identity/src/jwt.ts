@@ -51,6 +51,8 @@ export interface VerifyJwtParams extends JwtTimeOptions {
   readonly typ?: string | undefined;
   /** What the token is, for messages: `transaction token`, `JWT-SVID`, … */
   readonly what: string;
+  /** Refuse tokens whose `iat` is older than this (seconds or a jose time span). */
+  readonly maxTokenAge?: number | string | undefined;
 }
 
 export interface VerifiedJwt {
@@ -110,6 +112,7 @@ export async function verifyJwt(token: string, p: VerifyJwtParams): Promise<Veri
       ...(p.audience === undefined ? {} : { audience: asArray(p.audience) }),
       ...(p.clockTolerance === undefined ? {} : { clockTolerance: p.clockTolerance }),
       ...(p.currentDate === undefined ? {} : { currentDate: p.currentDate }),
+      ...(p.maxTokenAge === undefined ? {} : { maxTokenAge: p.maxTokenAge }),
     });
     return { payload: verified.payload as Record<string, unknown>, header: verified.protectedHeader };
   } catch (e) {

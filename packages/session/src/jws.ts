@@ -6,16 +6,8 @@
  * expiry and `typ`. The `typ` header keeps the two kinds of token apart, so an approval can
  * never be replayed as an intent (or the reverse) even when one key signs both.
  */
-import { DEFAULT_ALGORITHMS } from '@mandate/identity';
-import {
-  decodeProtectedHeader,
-  errors,
-  type JWSAlgorithm,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  jwtVerify,
-  type KeyInput,
-} from 'jose';
+import { allowedAlgorithms, checkHeader, DEFAULT_ALGORITHMS, TokenError, verifyJwt } from '@mandate/identity';
+import type { JWSAlgorithm, JWTPayload, JWTVerifyGetKey, KeyInput } from 'jose';
 import type { TokenFailureKind } from './errors.js';
 
 /** How to verify tokens of one kind: whose keys, which issuer, for which audience. */
@@ -49,71 +41,36 @@ export type JwsResult =
       readonly cause?: unknown;
     };
 
-/** Verify a compact JWS; never throws (the caller wraps a refusal in its own error type). */
+/**
+ * Verify a compact JWS; never throws (the caller wraps a refusal in its own error type).
+ * The checks are `@mandate/identity`'s (`checkHeader`, `verifyJwt`): this adds only the
+ * exact `typ` match that keeps intents and approvals apart, after the header checks.
+ */
 export async function verifyJws(token: unknown, opts: TokenVerifyOptions, req: VerifyJwsRequest): Promise<JwsResult> {
-  if (typeof token !== 'string' || token.split('.').length !== 3)
-    return fail('malformed', 'not a JWS compact token (three dot-separated parts)', '');
-  const algorithms = [...(opts.algorithms ?? DEFAULT_ALGORITHMS)];
-  if (algorithms.some((a) => a.toLowerCase() === 'none'))
-    throw new TypeError('`none` cannot be an allowed algorithm: unsigned tokens are always refused');
-  let header: Record<string, unknown>;
+  const algorithms = allowedAlgorithms(opts.algorithms, DEFAULT_ALGORITHMS);
   try {
-    header = decodeProtectedHeader(token) as Record<string, unknown>;
-  } catch (e) {
-    return fail('malformed', 'the token header is not valid JSON in base64url', 'alg', e);
-  }
-  const alg = header.alg;
-  if (typeof alg !== 'string' || alg.toLowerCase() === 'none')
-    return fail('unsigned', `unsigned token (\`alg: ${String(alg)}\`) refused`, 'alg');
-  if (!algorithms.includes(alg as JWSAlgorithm))
-    return fail('algorithm', `algorithm \`${alg}\` is not allowed (allowed: ${algorithms.join(', ')})`, 'alg');
-  if (token.endsWith('.')) return fail('unsigned', 'token has an empty signature', 'alg');
-  if (header.typ !== req.typ) return fail('type', `token type \`${String(header.typ)}\` is not \`${req.typ}\``, 'typ');
-  try {
-    const { payload } = await jwtVerify(token, opts.key as KeyInput, {
-      issuer: asArray(opts.issuer),
-      audience: asArray(opts.audience),
+    const header = checkHeader(token, algorithms, 'token');
+    if (header.typ !== req.typ)
+      return fail('type', `token type \`${String(header.typ)}\` is not \`${req.typ}\``, 'typ');
+    const { payload } = await verifyJwt(token as string, {
+      key: opts.key,
       algorithms,
-      typ: req.typ,
-      requiredClaims: [...req.requiredClaims],
+      issuer: opts.issuer,
+      audience: opts.audience,
+      requiredClaims: req.requiredClaims,
       currentDate: req.currentDate,
-      ...(opts.clockTolerance === undefined ? {} : { clockTolerance: opts.clockTolerance }),
-      ...(req.maxTokenAge === undefined ? {} : { maxTokenAge: req.maxTokenAge }),
+      clockTolerance: opts.clockTolerance,
+      maxTokenAge: req.maxTokenAge,
+      what: 'token',
     });
-    return { ok: true, payload };
+    return { ok: true, payload: payload as JWTPayload };
   } catch (e) {
-    return fromJose(e);
-  }
-}
-
-function fromJose(e: unknown): JwsResult {
-  const code = (e as { code?: unknown } | null)?.code;
-  const message = e instanceof Error ? e.message : String(e);
-  switch (code) {
-    case errors.JWTExpired.code:
-      return fail('expired', `token expired: ${message}`, 'exp', e);
-    case errors.JWTClaimValidationFailed.code: {
-      const claim = (e as errors.JWTClaimValidationFailed).claim;
-      if (claim === 'iss') return fail('issuer', `unexpected issuer: ${message}`, 'iss', e);
-      if (claim === 'aud') return fail('audience', `unexpected audience: ${message}`, 'aud', e);
-      if (claim === 'typ') return fail('type', `unexpected token type: ${message}`, 'typ', e);
-      return fail('claim', `claim \`${claim}\` refused: ${message}`, claim, e);
-    }
-    case errors.JOSEAlgNotAllowed.code:
-      return fail('algorithm', message, 'alg', e);
-    case errors.JWSSignatureVerificationFailed.code:
-    case errors.JWKSNoMatchingKey.code:
-    case errors.JWKSMultipleMatchingKeys.code:
-      return fail('signature', `signature does not verify: ${message}`, '', e);
-    default:
-      return fail('malformed', `token refused: ${message}`, '', e);
+    if (!(e instanceof TokenError)) throw e;
+    // Only the kinds the header checks, jose and the claim checks produce reach here.
+    return fail(e.kind as TokenFailureKind, e.message, e.claim, e.cause);
   }
 }
 
 function fail(kind: TokenFailureKind, message: string, claim: string, cause?: unknown): JwsResult {
   return cause === undefined ? { ok: false, kind, message, claim } : { ok: false, kind, message, claim, cause };
-}
-
-function asArray(x: string | readonly string[]): string | string[] {
-  return typeof x === 'string' ? x : [...x];
 }
