@@ -38,7 +38,7 @@ import { decideDetailed } from '../authorizer/decide.js';
 import { type EntityRefInput, toUid } from '../authorizer/inputs.js';
 import type { EvalEnv } from '../compile/env.js';
 import type { CompiledPolicy } from '../compile/policy.js';
-import type { Node } from '../ir/nodes.js';
+import { childNodes, type Node } from '../ir/nodes.js';
 import { validateRequest } from '../json/index.js';
 import { CedarRecord, type EntityUID } from '../values/value.js';
 
@@ -90,40 +90,8 @@ function readsContext(policy: CompiledPolicy): boolean {
   const stack: Node[] = policy.conditions.map((c) => c.body);
   while (stack.length > 0) {
     const n = stack.pop() as Node;
-    switch (n.k) {
-      case 'var':
-        if (n.name === 'context') return true;
-        break;
-      case 'lit':
-      case 'slot':
-        break;
-      case 'not':
-      case 'neg':
-      case 'isEmpty':
-      case 'get':
-      case 'has':
-      case 'like':
-      case 'is':
-        stack.push(n.a);
-        break;
-      case 'bin':
-      case 'and':
-      case 'or':
-        stack.push(n.a, n.b);
-        break;
-      case 'if':
-        stack.push(n.c, n.t, n.e);
-        break;
-      case 'set':
-        stack.push(...n.items);
-        break;
-      case 'record':
-        for (const [, x] of n.entries) stack.push(x);
-        break;
-      case 'ext':
-        stack.push(...n.args);
-        break;
-    }
+    if (n.k === 'var' && n.name === 'context') return true;
+    for (const c of childNodes(n)) stack.push(c);
   }
   return false;
 }

@@ -12,7 +12,7 @@
 import type { EvalEnv } from '../compile/env.js';
 import { compileExpression } from '../compile/expression.js';
 import { asBool } from '../compile/runtime.js';
-import type { Node } from '../ir/nodes.js';
+import { childNodes, type Node } from '../ir/nodes.js';
 import type { Value } from '../values/value.js';
 
 /** What a node came to: a value, or what its evaluation threw. */
@@ -25,36 +25,6 @@ export interface Trace {
   readonly origin: boolean;
   /** The operands' traces by position (see {@link childNodes}); undefined: not evaluated. */
   readonly children: readonly (Trace | undefined)[];
-}
-
-/** A node's operands, in evaluation order. */
-export function childNodes(n: Node): readonly Node[] {
-  switch (n.k) {
-    case 'lit':
-    case 'var':
-    case 'slot':
-      return [];
-    case 'not':
-    case 'neg':
-    case 'isEmpty':
-    case 'get':
-    case 'has':
-    case 'like':
-    case 'is':
-      return [n.a];
-    case 'bin':
-    case 'and':
-    case 'or':
-      return [n.a, n.b];
-    case 'if':
-      return [n.c, n.t, n.e];
-    case 'set':
-      return n.items;
-    case 'record':
-      return n.entries.map(([, v]) => v);
-    case 'ext':
-      return n.args;
-  }
 }
 
 /** The node with its operands replaced (same positions as {@link childNodes}). */

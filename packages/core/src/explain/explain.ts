@@ -19,10 +19,17 @@ import { compilePolicy } from '../compile/policy.js';
 import type { PolicySet } from '../compile/policy-set.js';
 import { asBool } from '../compile/runtime.js';
 import { messageOf } from '../errors.js';
-import type { HeadConstraint, Node, PolicyIR, ScopeTarget, SlotName } from '../ir/nodes.js';
+import {
+  childNodes,
+  type HeadConstraint,
+  type Node,
+  type PolicyIR,
+  type ScopeTarget,
+  type SlotName,
+} from '../ir/nodes.js';
 import { EvaluationError } from '../values/errors.js';
 import { valueToCedar } from '../values/value.js';
-import { childNodes, type Trace, trace } from './evaluate.js';
+import { type Trace, trace } from './evaluate.js';
 import { printAction, printExpr, printHead } from './print.js';
 import { policySources } from './source.js';
 import {

@@ -80,3 +80,33 @@ export interface PolicyIR {
   /** The policy in Cedar's JSON format, as lowered (kept for bundles). */
   readonly est: PolicyJson;
 }
+
+/** A node's operands, in evaluation order. */
+export function childNodes(n: Node): readonly Node[] {
+  switch (n.k) {
+    case 'lit':
+    case 'var':
+    case 'slot':
+      return [];
+    case 'not':
+    case 'neg':
+    case 'isEmpty':
+    case 'get':
+    case 'has':
+    case 'like':
+    case 'is':
+      return [n.a];
+    case 'bin':
+    case 'and':
+    case 'or':
+      return [n.a, n.b];
+    case 'if':
+      return [n.c, n.t, n.e];
+    case 'set':
+      return n.items;
+    case 'record':
+      return n.entries.map(([, v]) => v);
+    case 'ext':
+      return n.args;
+  }
+}
