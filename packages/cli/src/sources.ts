@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { type EntitiesInput, locatePolicies, parseJsonText, Schema } from '@mandate/core';
+import { type EntitiesInput, lineColumn, locatePolicies, parseJsonText, Schema } from '@mandate/core';
 import { CliError, type FileLocation, type Locator, loadError } from './errors.js';
 import { type CliIo, resolvePath } from './io.js';
 
@@ -65,18 +65,6 @@ interface Segment {
   readonly file: string;
   readonly start: number;
   readonly text: string;
-}
-
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 /** Policy text gathered from one or more files, and where each of its parts came from. */

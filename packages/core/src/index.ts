@@ -89,6 +89,8 @@ export {
   type SchemaJson,
   type SchemaType,
 } from './schema/index.js';
+// Positions in policy text for tools: Cedar reports UTF-8 byte offsets, editors count UTF-16 units.
+export { lineColumn, utf8OffsetToIndex } from './text/utf8.js';
 export { EvaluationError, type EvaluationErrorKind } from './values/errors.js';
 export {
   CedarRecord,

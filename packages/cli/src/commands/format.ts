@@ -6,6 +6,7 @@
  * and left untouched.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { lineColumn, utf8OffsetToIndex } from '@mandate/core';
 import type { Command } from 'commander';
 import { cedarFormatter } from '../cedar-wasm.js';
 import { type CommandContext, type RegisterCommand, writeJson } from '../command.js';
@@ -28,23 +29,6 @@ export interface FormatFileResult {
   /** `unchanged`, `changed` (or would change, with `--check`), or `error` (did not parse). */
   readonly status: 'unchanged' | 'changed' | 'error';
   readonly errors?: readonly string[];
-}
-
-/** Cedar reports UTF-8 byte offsets; editors count UTF-16 code units. */
-function lineColumnOfByte(text: string, byteOffset: number): { line: number; column: number } {
-  let bytes = 0;
-  let line = 1;
-  let col = 1;
-  for (const ch of text) {
-    if (bytes >= byteOffset) break;
-    const cp = ch.codePointAt(0) as number;
-    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    if (ch === '\n') {
-      line++;
-      col = 1;
-    } else col += ch.length;
-  }
-  return { line, column: col };
 }
 
 export async function runFormat(ctx: CommandContext, o: FormatOptions): Promise<ExitCode> {
@@ -71,7 +55,7 @@ export async function runFormat(ctx: CommandContext, o: FormatOptions): Promise<
     if (ans.type !== 'success') {
       const errors = ans.errors.map((e) => {
         const loc = e.sourceLocations?.[0];
-        const { line, column } = loc ? lineColumnOfByte(text, loc.start) : { line: 1, column: 1 };
+        const { line, column } = loc ? lineColumn(text, utf8OffsetToIndex(text, loc.start)) : { line: 1, column: 1 };
         const label = loc?.label ? ` (${loc.label})` : '';
         return `${shown}:${line}:${column}: ${e.message}${label}`;
       });
