@@ -11,7 +11,6 @@
  * backslash, a control character or a surrogate) go through `JSON.stringify`. The output is
  * byte-for-byte what `JSON.stringify` of the key-sorted value gives (property-tested).
  */
-import { CedarRecord, CedarSet, EntityUID, type Value } from '@mandate/core';
 import { OpsError } from './errors.js';
 
 const MAX_DEPTH = 256;
@@ -93,77 +92,4 @@ function write(v: unknown, depth: number): string {
 /** The canonical JSON text of `value` (see the module comment). Throws `OpsError` for cycles (by depth) and non-finite numbers. */
 export function canonicalJson(value: unknown): string {
   return write(value, 0);
-}
-
-const MAX_SAFE = 2n ** 53n - 1n;
-
-/**
- * `canonicalJson(valueToJson(value))` for a Cedar value, written directly: none of
- * `valueToJson`'s intermediate objects are built (property-tested equal, depth limit included).
- */
-export function canonicalValueJson(value: Value): string {
-  return writeValue(value, 0);
-}
-
-function writeValue(v: Value, depth: number): string {
-  if (depth > MAX_DEPTH) throw new OpsError('options', `value nested deeper than ${MAX_DEPTH} levels`);
-  switch (typeof v) {
-    case 'string':
-      return quote(v);
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'bigint':
-      // valueToJson: a number when it is exact as one, else the bigint (digits in a string here).
-      return v >= -MAX_SAFE && v <= MAX_SAFE ? v.toString() : `"${v.toString()}"`;
-  }
-  if (v instanceof EntityUID) {
-    if (depth + 2 > MAX_DEPTH) throw new OpsError('options', `value nested deeper than ${MAX_DEPTH} levels`);
-    return `{"__entity":{"id":${quote(v.id)},"type":${quote(v.type)}}}`;
-  }
-  if (v instanceof CedarSet) {
-    const items = v.items;
-    let s = '[';
-    for (let i = 0; i < items.length; i++) {
-      if (i > 0) s += ',';
-      s += writeValue(items[i] as Value, depth + 1);
-    }
-    return `${s}]`;
-  }
-  if (v instanceof CedarRecord) {
-    const names: string[] = [];
-    const values: Value[] = [];
-    v.every((name, x) => {
-      names.push(name);
-      values.push(x);
-      return true;
-    });
-    const order = sortedOrder(names);
-    let s = '{';
-    for (let i = 0; i < order.length; i++) {
-      const j = order[i] as number;
-      if (i > 0) s += ',';
-      s += `${quote(names[j] as string)}:${writeValue(values[j] as Value, depth + 1)}`;
-    }
-    return `${s}}`;
-  }
-  return write({ __extn: v.toExtnJson() }, depth);
-}
-
-/** Indices of `names` in the order `sortKeys` puts them. */
-function sortedOrder(names: readonly string[]): number[] {
-  const n = names.length;
-  const order: number[] = new Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  if (n > 24) return order.sort((a, b) => ((names[a] as string) < (names[b] as string) ? -1 : 1));
-  for (let i = 1; i < n; i++) {
-    const k = order[i] as number;
-    const name = names[k] as string;
-    let j = i - 1;
-    while (j >= 0 && (names[order[j] as number] as string) > name) {
-      order[j + 1] = order[j] as number;
-      j--;
-    }
-    order[j + 1] = k;
-  }
-  return order;
 }

@@ -19,9 +19,9 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import type { AuthorizationRequest, Decision, Schema } from '@mandate/core';
-import { CedarRecord, EntityUID, parseContext } from '@mandate/core';
+import { CedarRecord, EntityUID, parseContext, valueToJson } from '@mandate/core';
 import { z } from 'zod';
-import { canonicalJson, canonicalValueJson } from './canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
 
 export const DECISION_EVENT_VERSION = 1;
 
@@ -205,7 +205,7 @@ export interface InputDigestOptions {
 
 /** The digest of a parsed context: SHA-256 of the canonical JSON of its Cedar JSON form. */
 function recordDigest(record: CedarRecord): string {
-  return `sha256:${sha256Hex(canonicalValueJson(record))}`; // = canonicalJson(valueToJson(record))
+  return `sha256:${sha256Hex(canonicalJson(valueToJson(record)))}`;
 }
 
 /**
