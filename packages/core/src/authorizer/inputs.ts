@@ -6,6 +6,7 @@
  * time; the authorizers turn request-time errors into a deny (or a failure answer).
  */
 import { EntityStore, type EntityStoreOptions } from '../entities/store.js';
+import { fastEntityRef } from '../json/fast.js';
 import { validateRequest as checkRequest, parseContext, parseEntities, parseEntityRef } from '../json/index.js';
 import { Schema, type SchemaJson } from '../schema/index.js';
 import { type CedarRecord, EntityUID } from '../values/value.js';
@@ -25,49 +26,14 @@ export function loadSchema(s: SchemaInput | Schema): Schema {
 }
 
 /**
- * Uids already read from `{ type, id }` request JSON, by type then id. Agent frameworks send
- * the same few principals, actions and resources over and over; handing back the same
- * `EntityUID` saves re-validating the names, re-building the key and re-hashing it in every
- * lookup. Bounded: cleared when full.
+ * A request's principal, action or resource. Agent frameworks send the same few uids over and
+ * over: the data layer's fast path hands back the `EntityUID` it read before for the exact
+ * `{ type, id }` / `{ __entity: { type, id } }` forms, with no name check and no new key; any
+ * other shape is read (or refused, with Cedar's message) by the full reader.
  */
-const KNOWN_UIDS = new Map<string, Map<string, EntityUID>>();
-let knownCount = 0;
-const MAX_KNOWN_UIDS = 10_000;
-
 export function toUid(x: unknown, what: string): EntityUID {
   if (x instanceof EntityUID) return x;
-  if (typeof x === 'object' && x !== null) {
-    const { type, id } = x as { type?: unknown; id?: unknown };
-    if (typeof type === 'string' && typeof id === 'string') {
-      // Only the plain `{ type, id }` form (own keys): an object with an `__entity` or
-      // `__expr` key is read by those rules first (see json/entity-ref), so it takes the full
-      // path, and so does anything whose `type`/`id` are inherited.
-      const plain = !hasOwn(x, '__entity') && !hasOwn(x, '__expr') && hasOwn(x, 'type') && hasOwn(x, 'id');
-      if (plain) {
-        const hit = KNOWN_UIDS.get(type)?.get(id);
-        if (hit !== undefined) return hit;
-        return remember(type, id, parseEntityRef(x, what));
-      }
-    }
-  }
-  return parseEntityRef(x, what);
-}
-
-const hasOwn = Object.hasOwn;
-
-function remember(type: string, id: string, uid: EntityUID): EntityUID {
-  if (knownCount >= MAX_KNOWN_UIDS) {
-    KNOWN_UIDS.clear();
-    knownCount = 0;
-  }
-  let ids = KNOWN_UIDS.get(type);
-  if (ids === undefined) {
-    ids = new Map();
-    KNOWN_UIDS.set(type, ids);
-  }
-  ids.set(id, uid);
-  knownCount++;
-  return uid;
+  return fastEntityRef(x) ?? parseEntityRef(x, what);
 }
 
 export function loadEntities(

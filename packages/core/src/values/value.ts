@@ -118,6 +118,13 @@ export class CedarSet {
     }
     return new CedarSet([...index.values()], index);
   }
+  /**
+   * A set of `items` known to be distinct primitives (booleans, strings, Longs: `===` is their
+   * Cedar equality); the array is kept, not copied. For readers that deduplicate as they go.
+   */
+  static fromDistinct(items: readonly (boolean | string | bigint)[]): CedarSet {
+    return new CedarSet(items, undefined);
+  }
   get size(): number {
     return this.items.length;
   }

@@ -22,7 +22,28 @@ import { CedarRecord, EntityUID, type Value, valueEquals, valueToCedar } from '.
 const MAX_DEPTH = 6;
 const at = site('', undefined, MAX_DEPTH);
 
-const key = fc.constantFrom('a', 'b', 'type', 'id', 'fn', 'arg', 'args', '__proto__', 'constructor', '\ud800', 'ip');
+const key = fc.constantFrom(
+  'a',
+  'b',
+  'type',
+  'id',
+  'fn',
+  'arg',
+  'args',
+  '__proto__',
+  'constructor',
+  '\ud800',
+  'ip',
+  '__entity',
+  '__extn',
+  '__expr',
+);
+/** A prototype-less prototype with an enumerable key: its objects pass as plain, and `for…in` sees the inherited key. */
+const POLLUTED = Object.create(null, {
+  a: { value: 1, enumerable: true, writable: true },
+  type: { value: 'User', enumerable: true, writable: true },
+});
+const inheriting = (own: Record<string, unknown>): object => Object.assign(Object.create(POLLUTED) as object, own);
 const leaf = fc.oneof(
   fc.boolean(),
   fc.integer({ min: -2000, max: 2000 }),
@@ -54,6 +75,8 @@ const json: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
     }),
     fc.record({ __expr: fc.string() }),
     fc.record({ type: fc.constant('User'), id: fc.constant('a') }),
+    fc.dictionary(key, tie('v'), { maxKeys: 2 }).map(inheriting),
+    fc.constant(inheriting({ id: 'a' })),
   ),
 })).v;
 
