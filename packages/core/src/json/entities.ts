@@ -30,7 +30,7 @@ import { type EntityUID, type Value, valueEquals } from '../values/value.js';
 import { checkConforms, checkEnumId, isValidEnumId } from './conform.js';
 import { readEntityRef } from './entity-ref.js';
 import { child, type Path } from './errors.js';
-import { fastEntityRef, fastTyped, fastValue } from './fast.js';
+import { fastEntity, fastEntityRef, fastTyped, fastValue } from './fast.js';
 import { type LimitOptions, maxDepthOf } from './limits.js';
 import { isActionTypeName } from './names.js';
 import type { ParsedEntity } from './parsed-entity.js';
@@ -60,7 +60,10 @@ export function parseEntities(json: unknown, opts: ParseEntitiesOptions = {}): P
   // Where each action entity stands, for the path of a message about it (only actions need one).
   const actionIndex = new Map<string, number>();
   for (let i = 0; i < json.length; i++) {
-    const e = parseEntity(json[i], child(undefined, i), schema, maxDepth);
+    const item: unknown = json[i];
+    const e =
+      (schema === undefined ? fastEntity(item, ATTRS_DEPTH, maxDepth) : undefined) ??
+      parseEntity(item, child(undefined, i), schema, maxDepth);
     const seen = byKey.get(e.uid.key);
     if (seen === undefined) {
       byKey.set(e.uid.key, e);

@@ -21,7 +21,8 @@ import type { RecordType, SchemaType } from '../schema/types.js';
 import { CedarRecord, CedarSet, EntityUID, ExtensionValue, I64_MAX, I64_MIN, type Value } from '../values/value.js';
 import { isValidEnumId } from './conform.js';
 import { constructorOf } from './extension.js';
-import { nameProblem } from './names.js';
+import { isActionTypeName, nameProblem } from './names.js';
+import type { ParsedEntity } from './parsed-entity.js';
 import { isPlainObject, type JsonObject } from './raw.js';
 
 /**
@@ -91,11 +92,17 @@ function typeAndIdOf(x: JsonObject, remember: boolean): EntityUID | undefined {
   return n === 2 ? fastUid(x.type, x.id, remember) : undefined;
 }
 
-/** Whether `x` has exactly one enumerable key (own or inherited), counted without allocating. */
-function hasOneKey(x: object): boolean {
+/**
+ * How many enumerable keys `x` has, all own; -1 when one is inherited (a polluted prototype:
+ * the fast path declines). Counted without allocating.
+ */
+function ownKeyCount(x: object): number {
   let n = 0;
-  for (const _ in x) if (++n > 1) return false;
-  return n === 1;
+  for (const k in x) {
+    if (!ownKey.call(x, k)) return -1;
+    n++;
+  }
+  return n;
 }
 
 /** `fn(arg)` for `{fn, arg}` with exactly those two own keys and a string argument, or undefined. */
@@ -188,7 +195,9 @@ function fastObject(v: JsonObject, depth: number, maxDepth: number): Value | und
  * record that happens to have such a key (rare).
  */
 function fastEscaped(v: JsonObject, k: string, depth: number, maxDepth: number): Value | undefined {
-  if (hasOneKey(v)) {
+  const n = ownKeyCount(v);
+  if (n < 0) return undefined;
+  if (n === 1) {
     // Escapes: only their exact forms here; every other one-key `__` object (an `__expr`, an
     // escape with extra fields) is for the full path to judge.
     if (k === '__entity') return depth + 2 > maxDepth ? undefined : exactTypeAndId(v[k]);
@@ -304,8 +313,67 @@ export function fastEntityRef(v: unknown, remember = true): EntityUID | undefine
   if (!isPlainObject(v)) return undefined;
   for (const k in v) {
     // `{"__entity": …}` exactly; with other keys it is neither form.
-    if (k === '__entity') return hasOneKey(v) && ownKey.call(v, k) ? exactTypeAndId(v[k], remember) : undefined;
+    if (k === '__entity') return ownKeyCount(v) === 1 ? exactTypeAndId(v[k], remember) : undefined;
     break;
   }
   return typeAndIdOf(v, remember);
+}
+
+/** Parents read without an index: a longer list takes the full path (no quadratic scan). */
+const MAX_FAST_PARENTS = 16;
+const NO_VALUES: ReadonlyMap<string, Value> = new Map();
+
+/**
+ * One schemaless entity of an entities document, `{uid, attrs, parents, tags?}` (other keys
+ * ignored, as Cedar does; every enumerable key own), or undefined to take the full path (`json/entities`), which reads it to the
+ * same entity or throws the exact error. Action entities (their parents must be actions) and
+ * the array form are left to the full path. `attrs`/`tags` values are read at
+ * `valuesDepth` (their depth in the document). Loading 100k entities, or 1k in a process
+ * that has just started, is mostly this function: it allocates no paths and no sites.
+ */
+export function fastEntity(item: unknown, valuesDepth: number, maxDepth: number): ParsedEntity | undefined {
+  if (!isPlainObject(item)) return undefined;
+  let uidJson: unknown;
+  let attrsJson: unknown;
+  let parentsJson: unknown;
+  let tagsJson: unknown;
+  for (const k in item) {
+    if (!ownKey.call(item, k)) return undefined;
+    if (k === 'uid') uidJson = item[k];
+    else if (k === 'attrs') attrsJson = item[k];
+    else if (k === 'parents') parentsJson = item[k];
+    else if (k === 'tags') tagsJson = item[k];
+    // Any other key is ignored, as Cedar ignores it.
+  }
+  if (!isPlainObject(attrsJson) || !isArray(parentsJson) || parentsJson.length > MAX_FAST_PARENTS) return undefined;
+  const uid = fastEntityRef(uidJson, false);
+  if (uid === undefined || isActionTypeName(uid.type)) return undefined;
+  const parents: EntityUID[] = [];
+  for (let i = 0; i < parentsJson.length; i++) {
+    const p = fastEntityRef(parentsJson[i]);
+    if (p === undefined) return undefined;
+    if (!hasUid(parents, p)) parents.push(p);
+  }
+  const attrs = fastValues(attrsJson, valuesDepth, maxDepth);
+  if (attrs === undefined) return undefined;
+  if (tagsJson === undefined) return { uid, attrs, parents, tags: NO_VALUES };
+  const tags = isPlainObject(tagsJson) ? fastValues(tagsJson, valuesDepth, maxDepth) : undefined;
+  return tags === undefined ? undefined : { uid, attrs, parents, tags };
+}
+
+function hasUid(list: readonly EntityUID[], u: EntityUID): boolean {
+  for (let i = 0; i < list.length; i++) if ((list[i] as EntityUID).key === u.key) return true;
+  return false;
+}
+
+/** An `attrs`/`tags` object as a map of schemaless values, or undefined. */
+function fastValues(json: JsonObject, depth: number, maxDepth: number): Map<string, Value> | undefined {
+  const out = new Map<string, Value>();
+  for (const k in json) {
+    if (!ownKey.call(json, k) || !isWellFormed(k)) return undefined;
+    const v = fastValue(json[k], depth, maxDepth);
+    if (v === undefined) return undefined;
+    out.set(k, v);
+  }
+  return out;
 }

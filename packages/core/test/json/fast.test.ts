@@ -11,7 +11,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkConforms, conforms } from '../../src/json/conform.js';
-import { fastTyped, fastValue } from '../../src/json/fast.js';
+import { parseEntities } from '../../src/json/entities.js';
+import { fastEntity, fastTyped, fastValue } from '../../src/json/fast.js';
 import { site } from '../../src/json/site.js';
 import { parseTypedAt } from '../../src/json/typed.js';
 import { parseValueAt } from '../../src/json/value.js';
@@ -132,6 +133,93 @@ describe('fast path of schemaless reading', () => {
     expect(fastValue([[['x']]], 0, 2)).toBeUndefined();
     expect(fastValue([['x']], 0, 2)).toBeDefined();
     expect(fastValue({ a: { __entity: { type: 'A', id: 'a' } } }, 0, 2)).toBeUndefined();
+  });
+});
+
+describe('fast path of entities', () => {
+  const uidJson = fc.oneof(
+    fc.record({
+      type: fc.constantFrom('User', 'Group', 'Action', 'NS::Action', 'if', 'x\ud800'),
+      id: fc.constantFrom('a', 'b', ''),
+    }),
+    fc.record({ __entity: fc.record({ type: fc.constantFrom('User', 'Group'), id: fc.constantFrom('a', 'b') }) }),
+    json,
+  );
+  const values = fc.oneof(fc.dictionary(key, json, { maxKeys: 3 }), json);
+  const plain = fc.oneof(fc.boolean(), fc.integer({ min: -5, max: 5000 }), fc.constantFrom('x', '', 'a\ud800b'));
+  const simpleUid = fc.record({ type: fc.constantFrom('User', 'Group'), id: fc.constantFrom('a', 'b', 'c') });
+  const entity = fc.oneof(
+    // The usual shape, most of the time: the fast path must take it.
+    {
+      weight: 3,
+      arbitrary: fc.record(
+        {
+          uid: simpleUid,
+          attrs: fc.dictionary(key, fc.oneof(plain, plain, json), { maxKeys: 3 }),
+          parents: fc.array(fc.oneof(simpleUid, uidJson), { maxLength: 4 }),
+          tags: fc.dictionary(key, plain, { maxKeys: 2 }),
+        },
+        { requiredKeys: ['uid', 'attrs', 'parents'] },
+      ),
+    },
+    fc.record(
+      {
+        uid: uidJson,
+        attrs: values,
+        parents: fc.oneof(fc.array(uidJson, { maxLength: 4 }), json),
+        tags: values,
+        extra: json,
+      },
+      { requiredKeys: ['uid', 'attrs', 'parents'] },
+    ),
+    fc.record({ uid: uidJson, attrs: values, parents: fc.array(uidJson, { maxLength: 3 }) }).map(inheriting),
+    fc.tuple(uidJson, values, fc.array(uidJson, { maxLength: 2 })),
+    json,
+  );
+
+  it('reads an entity to what parseEntities reads, and declines what it refuses', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(entity, (item) => {
+        const fast = fastEntity(item, 3, MAX_DEPTH + 3);
+        let slow: ReturnType<typeof parseEntities> | undefined;
+        try {
+          slow = parseEntities([item], { maxDepth: MAX_DEPTH + 3 });
+        } catch {
+          slow = undefined;
+        }
+        if (slow === undefined) {
+          expect(fast).toBeUndefined();
+          return;
+        }
+        if (fast === undefined) return;
+        taken++;
+        const [e] = slow;
+        expect(slow).toHaveLength(1);
+        expect(fast.uid.key).toBe(e?.uid.key);
+        expect(fast.parents.map((p) => p.key)).toEqual(e?.parents.map((p) => p.key));
+        for (const [mine, theirs] of [
+          [fast.attrs, e?.attrs],
+          [fast.tags, e?.tags],
+        ] as const) {
+          expect([...mine.keys()]).toEqual([...(theirs ?? new Map()).keys()]);
+          for (const [k, v] of mine) expectSame(v, theirs?.get(k) as Value);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    expect(taken).toBeGreaterThan(300);
+  });
+
+  it('takes the common shape itself, parents deduplicated', () => {
+    const item = {
+      uid: { type: 'User', id: 'alice' },
+      attrs: { age: 7, tags: ['x', 'x'], home: { __entity: { type: 'Place', id: 'p' } } },
+      parents: [{ type: 'Group', id: 'g' }, { __entity: { type: 'Group', id: 'g' } }, { type: 'Group', id: 'h' }],
+    };
+    const fast = fastEntity(item, 3, 128);
+    expect(fast?.parents.map((p) => p.key)).toEqual(['Group::"g"', 'Group::"h"']);
+    expect(fast?.attrs.size).toBe(3);
   });
 });
 
