@@ -20,7 +20,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { boundaryCost, cacheKeyCost, candidatesByAction, indexKeyCost, valueMemory } from './src/diagnostics.js';
+import {
+  boundaryCost,
+  boundaryFloor,
+  cacheKeyCost,
+  candidatesByAction,
+  indexKeyCost,
+  valueMemory,
+} from './src/diagnostics.js';
 import { calibrateTimer, hasGc, referenceLoopNs, timerOverhead } from './src/measure.js';
 import { opsOverhead } from './src/ops.js';
 import {
@@ -331,6 +338,7 @@ async function main(): Promise<void> {
     log('diagnostics');
     const boundary = boundaryCost(sides);
     if (boundary) measurements.push(boundary);
+    measurements.push(boundaryFloor(lab, sides));
     measurements.push(indexKeyCost(lab));
     for (const [p, e] of cfg.grid) {
       if (p >= 1000 && lab.hasCompiled(p, e, poolSize(cfg, p))) {

@@ -5,12 +5,21 @@
  * re-running `pnpm bench -- --only diagnostics`. (They do not call Mandate internals: the
  * patterns are re-enacted here, with the file and function they mirror named in the output.)
  */
-import { CedarRecord, CedarSet, type EntityStore, EntityUID, PolicySet, type Value } from '@mandate/core';
+import {
+  Authorizer,
+  CedarRecord,
+  CedarSet,
+  type EntityStore,
+  EntityUID,
+  PolicySet,
+  parseContext,
+  type Value,
+} from '@mandate/core';
 import { deepHierarchy } from './adversarial.js';
 import { toEntityUid } from './engines.js';
 import { medianNsPer, retainedHeap } from './measure.js';
 import { fmtBytes, fmtNs, type Measurement, type SideBySide } from './report.js';
-import type { Lab } from './scenarios.js';
+import { type Lab, poolSize } from './scenarios.js';
 import { buildWorkload, fmtCount, LEAF_ACTIONS, type RequestSpec, T } from './workload.js';
 
 const nsPer = (fn: () => unknown, units: number, ms = 60) => medianNsPer(fn, units, ms);
@@ -216,7 +225,174 @@ export function boundaryCost(sides: readonly SideBySide[]): Measurement | undefi
     title: 'JSON request → values, per call (mandate − prebuilt)',
     values,
     notes: [
-      'authorizer/inputs.ts converts the whole context eagerly on every call (new Maps, BigInts, CedarSet indexes) and builds 3 new EntityUIDs whose keys are re-quoted and re-hashed',
+      'authorizer/inputs.ts reads the context through json/fast.ts (a for…in walk; records from name/value arrays, small Longs from a table, uids from a cache by id), falling back to the full reader only for shapes the fast path declines; the 3 uids come from the same cache. See diagnostic/request-boundary-floor for what that walk costs at the least',
     ],
+  };
+}
+
+/** Shared Longs for small integers, as json/fast.ts keeps them (`BigInt(n)` allocates). */
+const SMALL_MIN = -128;
+const SMALL_LONGS = Array.from({ length: 1152 }, (_, i) => BigInt(i + SMALL_MIN));
+/** for…in + `hasOwnProperty.call` is V8 11.3's fastest own-key walk (`Object.hasOwn` is ~5× slower inside for…in). */
+const ownKey = Object.prototype.hasOwnProperty;
+const wellFormed = (s: string) => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** Every value checked as Cedar requires, nothing built: no reader can do less. */
+function walk(v: unknown): boolean {
+  switch (typeof v) {
+    case 'boolean':
+      return true;
+    case 'string':
+      return wellFormed(v);
+    case 'number':
+      return Number.isSafeInteger(v);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (v === null) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!walk(v[i])) return false;
+    return true;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) if (!ownKey.call(o, k) || !wellFormed(k) || !walk(o[k])) return false;
+  return true;
+}
+
+/** The least a result can be: a record's names and values as arrays, a set's items as an array. */
+class MiniRecord {
+  constructor(
+    readonly names: string[],
+    readonly values: unknown[],
+  ) {}
+}
+class MiniSet {
+  constructor(readonly items: unknown[]) {}
+}
+const MINI_UIDS = new Map<string, EntityUID>();
+
+/**
+ * {@link walk} building {@link MiniRecord}/{@link MiniSet}s, Longs from a table and uids from a
+ * cache by id. It skips what Mandate must also do (set deduplication, exact escape shapes,
+ * depth limits, prototype checks), so it is a lower bound on building values.
+ */
+function miniConvert(v: unknown): unknown {
+  switch (typeof v) {
+    case 'boolean':
+      return v;
+    case 'string':
+      return wellFormed(v) ? v : undefined;
+    case 'number':
+      if (!Number.isSafeInteger(v)) return undefined;
+      return v >= SMALL_MIN && v < SMALL_MIN + SMALL_LONGS.length ? SMALL_LONGS[v - SMALL_MIN] : BigInt(v);
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (v === null) return undefined;
+  if (Array.isArray(v)) {
+    const items: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const x = miniConvert(v[i]);
+      if (x === undefined) return undefined;
+      items.push(x);
+    }
+    return new MiniSet(items);
+  }
+  const o = v as Record<string, unknown>;
+  const names: string[] = [];
+  const values: unknown[] = [];
+  for (const k in o) {
+    if (!ownKey.call(o, k)) return undefined;
+    if (k === '__entity') return miniUid(o[k]);
+    if (!wellFormed(k)) return undefined;
+    const x = miniConvert(o[k]);
+    if (x === undefined) return undefined;
+    names.push(k);
+    values.push(x);
+  }
+  return new MiniRecord(names, values);
+}
+
+function miniUid(e: unknown): EntityUID | undefined {
+  const { type, id } = e as { type?: unknown; id?: unknown };
+  if (typeof type !== 'string' || typeof id !== 'string') return undefined;
+  const hit = MINI_UIDS.get(id);
+  if (hit !== undefined && hit.type === type) return hit;
+  if (!wellFormed(type) || !wellFormed(id)) return undefined;
+  const uid = new EntityUID(type, id);
+  MINI_UIDS.set(id, uid);
+  return uid;
+}
+
+/**
+ * How far below the issue's 500 ns p50 the JSON boundary can go, on the `decide` 10 × 1k
+ * workload's own request contexts (cycled, as `authorize` sees them): the bare validation
+ * walk, the same walk building minimal values, Mandate's reader, and Mandate reading the
+ * three uids. With `sides`, set against that scenario's JSON and prebuilt p50.
+ */
+export function boundaryFloor(lab: Lab, sides: readonly SideBySide[]): Measurement {
+  const { workload } = lab.compiled(10, 1000, poolSize(lab.cfg, 10));
+  const authz = new Authorizer({ policies: PolicySet.EMPTY, entities: lab.store(1000).store });
+  const contexts = workload.requests.map((q) => q.context);
+  // toUid is not exported: the uids are read through requestEnv with an empty context, less
+  // the same call on prebuilt EntityUIDs (which reads that context and builds the env too).
+  const uidsOnly = workload.requests.map((q) => ({
+    principal: q.principal,
+    action: q.action,
+    resource: q.resource,
+    context: {},
+  }));
+  const uidsPrebuilt = workload.requests.map((q) => ({
+    principal: toEntityUid(q.principal),
+    action: toEntityUid(q.action),
+    resource: toEntityUid(q.resource),
+    context: {},
+  }));
+  for (const c of contexts) {
+    if (!walk(c) || miniConvert(c) === undefined) throw new Error('bench: a workload context fails the bare walk');
+    parseContext(c);
+  }
+  const cycle = <I>(inputs: readonly I[], fn: (x: I) => unknown) => {
+    let i = 0;
+    return nsPer(() => fn(inputs[i++ % inputs.length] as I), 1);
+  };
+  const walkNs = cycle(contexts, walk);
+  const convertNs = cycle(contexts, miniConvert);
+  const readerNs = cycle(contexts, (c) => parseContext(c));
+  const envNs = cycle(uidsOnly, (q) => authz.requestEnv(q));
+  const envPrebuiltNs = cycle(uidsPrebuilt, (q) => authz.requestEnv(q));
+  const uidsNs = Math.max(0, envNs - envPrebuiltNs);
+  const notes = [
+    'per call, cycling through the request pool of decide/10x1k; walk: typeof switch, isWellFormed strings (keys too), Number.isSafeInteger, arrays by index, objects by for…in + hasOwnProperty.call — the least a reader checking every value as Cedar requires must do',
+    "minimal convert skips set deduplication, exact escape shapes, depth limits and prototype checks: a lower bound on building values, not a reader; Mandate's reader is parseContext(context) with no schema, as authorize calls it for this workload",
+    '3 uids: toUid is not exported from @mandate/core, so they are requestEnv of the same requests with context {} less requestEnv of those requests with prebuilt EntityUIDs (both read the empty context and build the env object)',
+  ];
+  const s = sides.find((x) => x.id === 'decide/10x1k');
+  const json = s?.engines.mandate?.p50_ns;
+  const pre = s?.engines['mandate (prebuilt inputs)']?.p50_ns;
+  if (json !== undefined && pre !== undefined)
+    notes.push(
+      `decide/10x1k: p50 ${fmtNs(json)} with JSON, ${fmtNs(pre)} prebuilt; a 500 ns p50 leaves the whole boundary (context + 3 uids) ${fmtNs(500 - pre)}, against a floor of ${fmtNs(walkNs + uidsNs)} (bare walk + 3 uids) and ${fmtNs(readerNs + uidsNs)} for Mandate's reader + 3 uids`,
+    );
+  else
+    notes.push(
+      'a 500 ns p50 leaves the boundary 500 ns minus the decision on prebuilt inputs (decide/10x1k, `mandate (prebuilt inputs)` p50): compare that with walk + 3 uids (with --only decide,diagnostics it is computed here)',
+    );
+  return {
+    id: 'diagnostic/request-boundary-floor',
+    title: "what reading a JSON context costs at the least, on this workload's contexts",
+    values: {
+      'walk (validate every value, allocate nothing)': fmtNs(walkNs),
+      'minimal convert (walk + smallest result objects)': fmtNs(convertNs),
+      "Mandate's reader: parseContext(context)": fmtNs(readerNs),
+      'authz.requestEnv({ principal, action, resource, context: {} })': fmtNs(envNs),
+      'the same with prebuilt EntityUIDs': fmtNs(envPrebuiltNs),
+      '3 uids (the difference)': fmtNs(uidsNs),
+    },
+    notes,
   };
 }
