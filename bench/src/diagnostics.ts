@@ -177,7 +177,7 @@ export function valueMemory(): Measurement {
     id: 'diagnostic/value-memory',
     title: 'memory of entity value shapes (per item, 100k items)',
     values: {
-      'CedarSet.of of 2 strings (builds its index Map eagerly)': per(setOf.bytes),
+      'CedarSet.of of 2 strings (no index until needed)': per(setOf.bytes),
       'plain 2-element array, for comparison': per(arrays.bytes),
       'new EntityUID per reference (parents, attrs: not interned)': per(uidEach.bytes),
       'shared EntityUID per reference': per(uidShared.bytes),
@@ -185,7 +185,7 @@ export function valueMemory(): Measurement {
       'CedarRecord of 4 attributes (Map)': per(record.bytes),
     },
     notes: [
-      'values/value.ts CedarSet.of always builds a Map index; authorizer/inputs.ts builds a new EntityUID (and key string) for every uid occurrence',
+      'values/value.ts CedarSet.of builds its Map index eagerly only for sets of more than 8 items or of non-primitives (smaller primitive sets, and sets read by json/fast.ts, build it on first need); json/fast.ts hands back a cached EntityUID for a uid seen before (by id), so repeated references share one',
     ],
   };
 }
