@@ -4,9 +4,9 @@
  * what went wrong and where (`file:line:column`), printed to stderr without a stack trace.
  * Errors thrown by `@mandate/core` while loading a file are turned into one here, with the
  * file name and the core's own location details (policy id, line and column, JSON path,
- * entity uid) kept.
+ * entity uid) kept — for each problem when the core reports several.
  */
-import { BundleError, EntityError, InputError, PolicyError, SchemaError } from '@mandate/core';
+import { BundleError, EntityError, InputError, PolicyError, type PolicyProblem, SchemaError } from '@mandate/core';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 /** A position in a named file, 1-based. */
@@ -18,7 +18,19 @@ export interface FileLocation {
 
 export const formatLocation = (l: FileLocation): string => `${l.file}:${l.line}:${l.column}`;
 
-/** A failure with its exit code; `message` is the first line, `details` follow it indented. */
+/** One problem of a failure: its line (`file:line:column: …` when located) and its parts. */
+export interface CliProblem {
+  readonly message: string;
+  /** The message without its location prefix. */
+  readonly reason: string;
+  readonly location: FileLocation | undefined;
+}
+
+/**
+ * A failure with its exit code; `message` is the first line, `details` follow it indented.
+ * Several problems of one failure (every policy that does not parse) are in `problems`, each
+ * printed like the first.
+ */
 export class CliError extends Error {
   override readonly name = 'CliError';
   readonly exitCode: ExitCode;
@@ -27,15 +39,25 @@ export class CliError extends Error {
   readonly location: FileLocation | undefined;
   /** The message without its location prefix. */
   readonly reason: string;
+  /** Every problem, this error's own (`message`, `reason`, `location`) first; never empty. */
+  readonly problems: readonly CliProblem[];
   constructor(
     message: string,
-    opts: { exitCode?: ExitCode; details?: readonly string[]; location?: FileLocation; reason?: string } = {},
+    opts: {
+      exitCode?: ExitCode;
+      details?: readonly string[];
+      location?: FileLocation;
+      reason?: string;
+      /** Further problems after this one. */
+      more?: readonly CliProblem[];
+    } = {},
   ) {
     super(message);
     this.exitCode = opts.exitCode ?? EXIT.FAILURE;
     this.details = opts.details ?? [];
     this.location = opts.location;
     this.reason = opts.reason ?? message;
+    this.problems = [{ message, reason: this.reason, location: this.location }, ...(opts.more ?? [])];
   }
 }
 
@@ -65,17 +87,22 @@ export function loadError(e: unknown, what: string, file: string | undefined, lo
   if (e instanceof CliError) return e;
   const where = file ?? what;
   if (e instanceof PolicyError) {
-    const loc =
-      (e.location && locator?.at(e.location.offset)) ??
-      (e.location && file ? { file, line: e.location.line, column: e.location.column } : undefined) ??
-      (e.policyId !== undefined ? locator?.policy(e.policyId) : undefined);
-    const prefix = loc ? formatLocation(loc) : where;
-    // A single detail repeats the message in other words; several are worth listing.
-    const extra = e.details.length > 1 ? e.details : [];
-    return new CliError(`${prefix}: ${e.message}`, {
+    const problem = (p: PolicyProblem): CliProblem => {
+      const loc =
+        (p.location && locator?.at(p.location.offset)) ??
+        (p.location && file ? { file, line: p.location.line, column: p.location.column } : undefined) ??
+        (p.policyId !== undefined ? locator?.policy(p.policyId) : undefined);
+      return { message: `${loc ? formatLocation(loc) : where}: ${p.message}`, reason: p.message, location: loc };
+    };
+    const [first, ...more] = e.problems.map(problem) as [CliProblem, ...CliProblem[]];
+    // Several problems are each printed in full. Otherwise a single detail repeats the message
+    // in other words, while several are worth listing.
+    const extra = more.length === 0 && e.details.length > 1 ? e.details : [];
+    return new CliError(first.message, {
       details: extra,
-      reason: e.message,
-      ...(loc ? { location: loc } : {}),
+      reason: first.reason,
+      ...(first.location ? { location: first.location } : {}),
+      more,
     });
   }
   if (e instanceof SchemaError) {
@@ -107,13 +134,17 @@ export function loadError(e: unknown, what: string, file: string | undefined, lo
   return new CliError(`${where}: ${errorMessage(e)}`);
 }
 
+/** `error: …` for each problem, the details indented under the first. */
+const errorLines = (e: CliError): string[] => [
+  `error: ${e.message}`,
+  ...e.details.map((d) => `  ${d}`),
+  ...e.problems.slice(1).map((p) => `error: ${p.message}`),
+];
+
 /** Lines to print for anything thrown out of a command. */
 export function describeError(e: unknown, debug: boolean): { lines: string[]; exitCode: ExitCode } {
-  if (e instanceof CliError) {
-    return { lines: [`error: ${e.message}`, ...e.details.map((d) => `  ${d}`)], exitCode: e.exitCode };
-  }
-  const known = loadError(e, 'input', undefined);
-  const lines = [`error: ${known.message}`, ...known.details.map((d) => `  ${d}`)];
+  if (e instanceof CliError) return { lines: errorLines(e), exitCode: e.exitCode };
+  const lines = errorLines(loadError(e, 'input', undefined));
   if (debug && e instanceof Error && e.stack) lines.push(e.stack);
   return { lines, exitCode: EXIT.FAILURE };
 }

@@ -13,6 +13,13 @@ export interface SourceLocation {
   readonly column: number;
 }
 
+/** One problem a {@link PolicyError} reports: what, in which policy, and where. */
+export interface PolicyProblem {
+  readonly policyId?: string;
+  readonly location?: SourceLocation;
+  readonly message: string;
+}
+
 /** A policy that cannot be parsed, linked or validated. */
 export class PolicyError extends Error {
   override readonly name = 'PolicyError';
@@ -23,16 +30,34 @@ export class PolicyError extends Error {
   readonly location: SourceLocation | undefined;
   /** Every problem found (a validation failure usually lists several). */
   readonly details: readonly string[];
+  /**
+   * Every problem found, each with its own policy id and location; never empty. The first is
+   * this error's own `message`, `policyId` and `location`. A policy-set text with several
+   * policies that do not parse lists each of them here (one of `details` each).
+   */
+  readonly problems: readonly PolicyProblem[];
   constructor(
     kind: PolicyError['kind'],
     message: string,
-    opts: { policyId?: string; location?: SourceLocation; details?: readonly string[] } = {},
+    opts: {
+      policyId?: string;
+      location?: SourceLocation;
+      details?: readonly string[];
+      /** Further problems after this one (which is always the first). */
+      more?: readonly PolicyProblem[];
+    } = {},
   ) {
     super(message);
     this.kind = kind;
     this.policyId = opts.policyId;
     this.location = opts.location;
-    this.details = opts.details ?? [message];
+    const first: PolicyProblem = {
+      message,
+      ...(opts.policyId !== undefined ? { policyId: opts.policyId } : {}),
+      ...(opts.location !== undefined ? { location: opts.location } : {}),
+    };
+    this.problems = [first, ...(opts.more ?? [])];
+    this.details = opts.details ?? this.problems.map((p) => p.message);
   }
 }
 

@@ -46,7 +46,7 @@ export {
   type EntityStoreOptions,
   type StoredEntity,
 } from './entities/store.js';
-export { PolicyError, type SourceLocation } from './errors.js';
+export { PolicyError, type PolicyProblem, type SourceLocation } from './errors.js';
 export { explain, policyOutline } from './explain/explain.js';
 export { type FormatExplanationOptions, formatExplanation } from './explain/format.js';
 export {

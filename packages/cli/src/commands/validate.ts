@@ -1,9 +1,10 @@
 /**
  * @module commands/validate
  * `mandate validate`: policies against a schema with Cedar's strict validator. Every problem
- * is printed as `file:line:column: error: …` (a parse error points where Cedar stopped; a
- * validation error at the expression Cedar names, or at the start of the policy when it names
- * none), so editors and CI annotate the right line.
+ * is printed as `file:line:column: error: …` (a parse error — one for each policy that does
+ * not parse — points where Cedar stopped; a validation error at the expression Cedar names,
+ * or at the start of the policy when it names none), so editors and CI annotate the right
+ * line.
  */
 import { PolicySet, Schema, type ValidationIssue, validatePolicies } from '@mandate/core';
 import type { Command } from 'commander';
@@ -46,13 +47,14 @@ function problem(
   return { severity, message, ...(policyId !== undefined ? { policyId } : {}), ...(loc ?? {}) };
 }
 
-/** Problems of one failed load step (a parse error, a schema error) in the result's shape. */
+/** Problems of one failed load step (parse errors, a schema error) in the result's shape. */
 function failedLoad(e: unknown, what: string, file: string, sources?: PolicySources): ValidateProblem[] {
   const err = loadError(e, what, file, sources);
-  const head = err.location
-    ? problem('error', err.reason, undefined, err.location)
-    : problem('error', err.message, undefined, undefined);
-  return [head, ...err.details.map((d) => problem('error', d, undefined, undefined))];
+  // Every problem of the step (each policy that does not parse), each at its own place.
+  const [head, ...more] = err.problems.map((p) =>
+    p.location ? problem('error', p.reason, undefined, p.location) : problem('error', p.message, undefined, undefined),
+  );
+  return [head as ValidateProblem, ...err.details.map((d) => problem('error', d, undefined, undefined)), ...more];
 }
 
 export async function runValidate(ctx: CommandContext, o: ValidateOptions): Promise<ExitCode> {

@@ -10,6 +10,8 @@ const { dir, cleanup } = tempDir({
     context: { reason: 'audit' },
   }),
   'broken.cedar': 'permit(principal, action, resource) when { principal. };\n',
+  'twice-broken.cedar':
+    'permit(principal, action, resource) when { 1 + };\npermit(principal, action, resource);\nforbid(principal, action resource);\n',
   'erroring.cedar': '@id("risky")\npermit(principal, action, resource) when { resource.missing == 1 };\n',
 });
 afterAll(cleanup);
@@ -116,6 +118,15 @@ describe('mandate authorize', { timeout: 30_000 }, () => {
     const r = await authorize('--policies', 'broken.cedar', ...req('User::"alice"', 'File::"notes"'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: broken\.cedar:1:\d+: /);
+  });
+
+  it('prints every policy that does not parse as an error line of its own', async () => {
+    const r = await authorize('--policies', 'twice-broken.cedar', ...req('User::"alice"', 'File::"notes"'));
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^error: twice-broken\.cedar:1:48: failed to parse policy `policy0` /);
+    expect(lines[1]).toMatch(/^error: twice-broken\.cedar:3:26: failed to parse policy `policy2` /);
   });
 
   it('exits 1 when the entities do not match the schema, naming the file and the entity', async () => {

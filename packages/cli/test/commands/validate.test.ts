@@ -11,6 +11,13 @@ permit(principal, action == Action::"read", resource) when { resource.nope };
 
 permit(principal, action == Action::"read", resource) when { 1 + };
 `,
+  'twice-broken.cedar': `permit(principal, action, resource) when { 1 + };
+permit(principal, action, resource);
+
+  forbid(principal, action, resource) when { principal. };
+`,
+  'split/a.cedar': '// first file\npermit(principal, action, resource) when { 1 + };\n',
+  'split/b.cedar': 'permit(principal, action, resource);\nforbid(principal, action resource);\n',
   'impossible.cedar': 'permit(principal, action, resource) when { false };\n',
   'dir/a.cedar': 'permit(principal, action, resource);\n',
   'dir/b.cedar': '// second file\n\nforbid(principal, action, resource) when { resource.nope };\n',
@@ -38,6 +45,45 @@ describe('mandate validate', { timeout: 30_000 }, () => {
     const r = await validate('--policies', 'broken.cedar', '--schema', 'schema.cedarschema');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^broken\.cedar:3:66: error: .*unexpected token `}`/m);
+  });
+
+  it('reports every policy that does not parse, each at file:line:column', async () => {
+    const r = await validate('--policies', 'twice-broken.cedar', '--schema', 'schema.cedarschema');
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(
+      /^twice-broken\.cedar:1:48: error: failed to parse policy `policy0` .*unexpected token `}`/,
+    );
+    expect(lines[1]).toMatch(
+      /^twice-broken\.cedar:4:57: error: failed to parse policy `policy2` .*unexpected token `}`/,
+    );
+    expect(lines[2]).toBe('invalid: 2 errors, 0 warnings');
+  });
+
+  it('maps each parse error of a directory back to its own file', async () => {
+    const r = await validate('--policies', 'split', '--schema', 'schema.cedarschema');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^split\/a\.cedar:2:48: error: failed to parse policy `policy0`/m);
+    expect(r.stdout).toMatch(/^split\/b\.cedar:2:26: error: failed to parse policy `policy2`/m);
+    expect(r.stdout).toContain('invalid: 2 errors');
+  });
+
+  it('lists every parse error in --json', async () => {
+    const r = await validate('--policies', 'split', '--schema', 'schema.cedarschema', '--json');
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({
+      valid: false,
+      policies: 3,
+      errors: [
+        { severity: 'error', file: 'split/a.cedar', line: 2, column: 48 },
+        { severity: 'error', file: 'split/b.cedar', line: 2, column: 26 },
+      ],
+      warnings: [],
+    });
+    expect(json.errors).toHaveLength(2);
+    expect(json.errors[1].message).toMatch(/^failed to parse policy `policy2`/);
   });
 
   it('locates errors in the right file of a directory', async () => {

@@ -3,10 +3,11 @@
  * Policy input → Cedar's JSON policy format (EST), through cedar-wasm's own parser, so that
  * what is accepted and rejected is exactly Cedar's. Adds what the wasm API leaves out:
  * policy ids in text order across static policies and templates, source locations of parse
- * errors in the caller's text, and integer literals beyond 2^53 kept exact (as `bigint`).
+ * errors in the caller's text (every failing policy of a text at once, not just the first),
+ * and integer literals beyond 2^53 kept exact (as `bigint`).
  */
 import type { DetailedError, PolicyJson, PolicySet as WasmPolicySet } from '@cedar-policy/cedar-wasm/nodejs';
-import { PolicyError, type SourceLocation } from '../errors.js';
+import { PolicyError, type PolicyProblem, type SourceLocation } from '../errors.js';
 import { CedarWasmTrap, callCedarWasm } from './cedar-wasm.js';
 import { lineColumn, type Statement, scanStatements, utf8OffsetToIndex } from './scan.js';
 
@@ -138,9 +139,24 @@ function restoreIntegers(node: unknown, exact: ReadonlyMap<number, bigint>): unk
   return node;
 }
 
-/** Parse policy-set text: ids `policy0`, `policy1`, … in text order, templates included. */
+/** One {@link PolicyError} of kind `parse` for every statement that failed, the first leading. */
+function parseFailure(failures: readonly PolicyProblem[]): PolicyError {
+  const [first, ...more] = failures as [PolicyProblem, ...PolicyProblem[]];
+  return new PolicyError('parse', first.message, {
+    ...(first.policyId !== undefined ? { policyId: first.policyId } : {}),
+    ...(first.location !== undefined ? { location: first.location } : {}),
+    more,
+  });
+}
+
+/**
+ * Parse policy-set text: ids `policy0`, `policy1`, … in text order, templates included. A
+ * statement that does not parse does not stop the others: every one that fails is reported
+ * in one {@link PolicyError}, led by the first (its message, id and location).
+ */
 export function parsePolicyText(text: string, opts: { allowTemplates?: boolean } = {}): ParsedPolicy[] {
   const out: ParsedPolicy[] = [];
+  const failures: PolicyProblem[] = [];
   const statements = scanStatements(text);
   for (let i = 0; i < statements.length; i++) {
     const stmt = statements[i] as Statement;
@@ -149,16 +165,21 @@ export function parsePolicyText(text: string, opts: { allowTemplates?: boolean }
     if (!res.ok) {
       const location = locate(text, stmt.start, stmt.text, res.errors);
       const where = location ? ` at line ${location.line}, column ${location.column}` : '';
-      throw new PolicyError('parse', `failed to parse policy \`${id}\`${where}: ${describe(res.errors)}`, {
+      failures.push({
+        message: `failed to parse policy \`${id}\`${where}: ${describe(res.errors)}`,
         policyId: id,
         ...(location ? { location } : {}),
       });
+      continue;
     }
     if (stmt.isTemplate && opts.allowTemplates === false) {
+      // Stops here as it always has; a parse failure before it still comes first.
+      if (failures.length > 0) throw parseFailure(failures);
       throw new PolicyError('parse', 'static policy set includes a template', { policyId: id });
     }
     out.push({ id, isTemplate: stmt.isTemplate, est: res.est, text: stmt.text, offset: stmt.start });
   }
+  if (failures.length > 0) throw parseFailure(failures);
   return out;
 }
 

@@ -2,7 +2,8 @@
  * @module test/frontend/parse
  * Policy text and cedar-wasm `PolicySet` objects → EST: exact integer literals (checked by
  * evaluating them against cedar-wasm), Cedar's policy ids in text order, parse errors with
- * their policy id and location, and the object forms with their id rules.
+ * their policy id and location (every failing policy of a text), and the object forms with
+ * their id rules.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -220,6 +221,7 @@ describe('policy ids', () => {
     const e = policyError(() => parsePolicyText(`${P};\n${T};`, { allowTemplates: false }));
     expect(e.kind).toBe('parse');
     expect(e.policyId).toBe('policy1');
+    expect(e.problems).toEqual([{ message: 'static policy set includes a template', policyId: 'policy1' }]);
   });
 
   it('keeps annotations in the EST, including `@id`', () => {
@@ -261,6 +263,51 @@ describe('parse errors', () => {
     expect(e.location?.offset).toBe(at);
     expect(e.location?.column).toBe(at + 1);
     expect(text.slice(e.location?.offset, (e.location?.offset ?? 0) + (e.location?.length ?? 0))).toBe('}');
+  });
+
+  it('report every policy that fails, led by the first exactly as when it fails alone', () => {
+    const bad0 = `${P} when { context.n + };`;
+    const bad2 = `${P} when { 1 + };`;
+    const text = `${bad0}\n${P};\n  ${bad2}`;
+    const e = policyError(() => parsePolicyText(text));
+    const alone = policyError(() => parsePolicyText(bad0));
+    expect(e.kind).toBe('parse');
+    expect(e.policyId).toBe('policy0');
+    expect(e.message).toBe(alone.message);
+    expect(e.location).toEqual(alone.location);
+    expect(e.problems).toHaveLength(2);
+    expect(e.problems[0]).toEqual({ message: e.message, policyId: 'policy0', location: e.location });
+    const at0 = bad0.lastIndexOf('}');
+    expect(e.problems[0]?.location).toMatchObject({ offset: at0, line: 1, column: at0 + 1 });
+    const second = e.problems[1];
+    expect(second?.policyId).toBe('policy2');
+    const at2 = text.lastIndexOf('}');
+    const column2 = 3 + bad2.lastIndexOf('}');
+    expect(second?.location).toEqual({ offset: at2, length: 1, line: 3, column: column2 });
+    expect(second?.message).toMatch(new RegExp(`^failed to parse policy \`policy2\` at line 3, column ${column2}: `));
+    expect(e.details).toEqual(e.problems.map((p) => p.message));
+  });
+
+  it('list a single failing policy as the one problem', () => {
+    const e = policyError(() => parsePolicyText(`${P};\n${P} when { 1 + };\n${P};`));
+    expect(e.policyId).toBe('policy1');
+    expect(e.problems).toEqual([{ message: e.message, policyId: 'policy1', location: e.location }]);
+    expect(e.details).toEqual([e.message]);
+  });
+
+  it('still parse a text with no errors into every policy', () => {
+    expect(parsePolicyText(`${P};\n${P} when { 1 + 1 == 2 };\n${T};`).map((p) => p.id)).toEqual([
+      'policy0',
+      'policy1',
+      'policy2',
+    ]);
+  });
+
+  it('come before a template refused after them, as the first problem in text order', () => {
+    const e = policyError(() => parsePolicyText(`${P} when { 1 + };\n${T};`, { allowTemplates: false }));
+    expect(e.policyId).toBe('policy0');
+    expect(e.message).toMatch(/^failed to parse policy `policy0`/);
+    expect(e.problems).toHaveLength(1);
   });
 
   it('locate errors in a single policy given by id, relative to that policy text', () => {
