@@ -2,8 +2,9 @@
  * @module credential
  * A released credential: what to put on one request (headers or query parameters, as the
  * secret's `inject` says) and every form in which its value could come back (raw, encoded,
- * inside the header it was sent in), for redaction. It does not print its value: `toString`,
- * `toJSON` and `util.inspect` say `[redacted]`, so logging one by mistake leaks nothing.
+ * inside the header it was sent in, re-encoded as hex or base64), for redaction. It does not
+ * print its value: `toString`, `toJSON` and `util.inspect` say `[redacted]`, so logging one by
+ * mistake leaks nothing.
  */
 import { inspect } from 'node:util';
 import type { Destination } from './destination.js';
@@ -82,7 +83,13 @@ export class Credential {
       if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(v))
         throw new VaultError('format', `secret \`${name}\` has characters not allowed in an http header`);
       sensitive.add(v);
+      // The whole header value re-encoded: an echo of the header or request head in base64/hex.
+      for (const form of encodedForms(v)) sensitive.add(form);
     }
+    // The query value as it goes on the wire (form-encoded), re-encoded: an echo of the
+    // request line in base64/hex. (The raw value's forms are already registered above.)
+    for (const [, v] of query)
+      for (const form of encodedForms(new URLSearchParams({ v }).toString().slice(2))) sensitive.add(form);
     return new Credential(grantId, destination, expiresAt, headers, query, [...sensitive]);
   }
 
@@ -127,10 +134,56 @@ export class Credential {
 }
 
 // The forms in which a value is commonly echoed back: as is, percent-encoded (query strings,
-// form bodies), form-encoded, and JSON-escaped.
+// form bodies), form-encoded, JSON-escaped, and re-encoded as hex or base64 (`encodedForms`).
 function addVariants(set: Set<string>, value: string): void {
   set.add(value);
   set.add(encodeURIComponent(value));
   set.add(new URLSearchParams({ v: value }).toString().slice(2));
   set.add(JSON.stringify(value).slice(1, -1));
+  for (const form of encodedForms(value)) set.add(form);
+}
+
+/**
+ * @internal The shortest encoded form registered. A base64 run this long is fixed by 72 bits of
+ * the value, so it does not turn up in unrelated text by chance; a shorter fragment (the 2–11
+ * characters a short value or an awkward alignment leaves) would occur in innocent base64
+ * and ordinary words alike, and redacting it would corrupt responses that carry no secret.
+ * Any value of 10 bytes or more has a base64 run at least this long at every alignment; a
+ * value of 6 bytes or more has hex at least this long.
+ */
+export const MIN_ENCODED_FORM = 12;
+
+/**
+ * @internal The re-encoded forms of `value` (its UTF-8 bytes) an upstream may echo it in, of
+ * at least MIN_ENCODED_FORM characters:
+ *
+ * - hex, lowercase and uppercase: a debug endpoint or error page that dumps the bytes it
+ *   received, a hash-like log field;
+ * - base64 and base64url, each in the three byte alignments: an echo that returns the
+ *   header, the request head or the whole request base64-encoded (often as a JSON field),
+ *   where the value sits anywhere inside a larger base64 text.
+ *
+ * Base64 encodes 3-byte groups as 4 characters (6 bits each), so inside a longer text the
+ * value's bytes start at offset a ∈ {0, 1, 2} of a group, and the characters around it mix
+ * its bits with the neighbours'. With the value's bits at [8a, 8a + 8n) of the text, character
+ * j (bits [6j, 6j + 6)) depends on the value alone when 8a ≤ 6j and 6j + 6 ≤ 8a + 8n, that is
+ * for ceil(4a/3) ≤ j < floor(4(a + n)/3). So: encode a filler bytes then the value, and keep
+ * that run — dropping the leading characters that mix in the filler, the trailing partial
+ * character (it mixes in whatever follows the value) and any `=` padding. The run is what
+ * every base64 text with the value at that alignment contains, whatever surrounds it.
+ */
+export function encodedForms(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const forms = new Set<string>();
+  const hex = bytes.toString('hex');
+  forms.add(hex);
+  forms.add(hex.toUpperCase());
+  for (let a = 0; a < 3; a++) {
+    const shifted = Buffer.concat([Buffer.alloc(a), bytes]);
+    const from = Math.ceil((4 * a) / 3);
+    const to = Math.floor((4 * (a + bytes.length)) / 3);
+    forms.add(shifted.toString('base64').slice(from, to));
+    forms.add(shifted.toString('base64url').slice(from, to));
+  }
+  return [...forms].filter((f) => f.length >= MIN_ENCODED_FORM);
 }

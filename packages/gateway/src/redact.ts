@@ -63,11 +63,16 @@ export class Redactor {
       // A match starting before safeEnd lies wholly within buf; one starting later may not yet.
       const safeEnd = final ? buf.length : Math.max(0, buf.length - hold);
       let pos = 0;
+      // Each pattern's next occurrence at or after `pos`, searched again only once passed, so
+      // a body dense with echoes costs about one scan per pattern, not one per match.
+      const next = patterns.map((p) => buf.indexOf(p));
       for (;;) {
         let best = -1;
         let bestLen = 0;
-        for (const p of patterns) {
-          const i = buf.indexOf(p, pos);
+        for (let k = 0; k < patterns.length; k++) {
+          const p = patterns[k] as Buffer;
+          let i = next[k] as number;
+          if (i !== -1 && i < pos) next[k] = i = buf.indexOf(p, pos);
           if (i !== -1 && (best === -1 || i < best || (i === best && p.length > bestLen))) {
             best = i;
             bestLen = p.length;

@@ -1,7 +1,8 @@
 /**
  * @module test/redact
  * Redaction of strings, headers and streamed bodies — including a secret split across any
- * chunk boundaries, checked as a property with fast-check.
+ * chunk boundaries, and overlapping variants (leftmost, then longest, wins), checked as
+ * properties with fast-check.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +57,35 @@ describe('Redactor', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('redacts overlapping variants leftmost-longest, as a naive scan does, whatever the chunking', async () => {
+    // Reference: at each position, the longest variant starting there; else one character on.
+    const naive = (text: string, variants: string[]): string => {
+      let out = '';
+      for (let i = 0; i < text.length; ) {
+        const hit = variants.filter((v) => text.startsWith(v, i)).sort((a, b) => b.length - a.length)[0];
+        if (hit === undefined) out += text[i++];
+        else {
+          out += REDACTED;
+          i += hit.length;
+        }
+      }
+      return out;
+    };
+    const ab = fc.string({ unit: fc.constantFrom('a', 'b'), minLength: 1, maxLength: 5 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(ab, { minLength: 1, maxLength: 5 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', 'c'), maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (variants, text, cuts) => {
+          const out = await readAll(new Redactor(variants).stream(chunked(text, cuts)));
+          expect(out).toBe(naive(text, variants));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
