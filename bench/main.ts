@@ -190,7 +190,7 @@ function config(args: Args, log: (s: string) => void): Config {
     stateless: full ? [10, 100, 1000] : [10, 100],
     compile: [1000, 10000],
     entityScale: 100000,
-    coldRuns: full ? 7 : 3,
+    coldRuns: full ? 9 : 7,
     freshCompileRuns: full ? 5 : 1,
     log,
   };

@@ -103,6 +103,10 @@ function runChild(file: string, env: Record<string, string>): ColdStart {
   return { ...(JSON.parse(r.stdout) as Omit<ColdStart, 'wall_ms'>), wall_ms: wall };
 }
 
+function range(xs: readonly number[]): readonly [number, number] {
+  return [Math.min(...xs), Math.max(...xs)];
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1] as number;
@@ -127,9 +131,16 @@ export async function coldStart(
   bundleText: string,
 ): Promise<{
   mandate: ColdStart;
-  fromBundle: ColdStart & { wasm_loaded: boolean; read_bundle_ms: number; after_import_ms: number };
+  fromBundle: ColdStart & {
+    wasm_loaded: boolean;
+    read_bundle_ms: number;
+    after_import_ms: number;
+    /** Fastest and slowest run of `after_import_ms`: fresh processes vary (scavenges, a busy core). */
+    after_import_range_ms: readonly [number, number];
+  };
   /** From a bundle with only the request's entity slice: import → first decision, minus the import. */
   fromBundleSliceAfterImportMs: number;
+  fromBundleSliceAfterImportRangeMs: readonly [number, number];
   cedar: ColdStart;
   emptyNodeMs: number;
 }> {
@@ -172,9 +183,11 @@ export async function coldStart(
       ...medianOf(b),
       read_bundle_ms: median(b.map((x) => (x as ColdStart & { read_bundle_ms: number }).read_bundle_ms)),
       after_import_ms: median(b.map((x) => (x as ColdStart & { after_import_ms: number }).after_import_ms)),
+      after_import_range_ms: range(b.map((x) => (x as ColdStart & { after_import_ms: number }).after_import_ms)),
       wasm_loaded: wasmLoaded,
     },
     fromBundleSliceAfterImportMs: median(bs),
+    fromBundleSliceAfterImportRangeMs: range(bs),
     cedar: medianOf(c),
     emptyNodeMs: median(e),
   };
