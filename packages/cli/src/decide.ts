@@ -1,7 +1,8 @@
 /**
  * @module decide
  * What `authorize`, `explain` and `impact` share: building an `Authorizer` from files (each
- * load error attributed to the file it came from), the request options, and how a policy is
+ * load error attributed to the file it came from) or from a bundle written by `mandate bundle`
+ * (no Cedar text parsed, cedar-wasm never loaded), the request options, and how a policy is
  * named in output — Cedar's positional id, its `@id` annotation when it has one, and where it
  * is written.
  */
@@ -9,29 +10,75 @@ import { readFileSync } from 'node:fs';
 import {
   type AuthorizationRequest,
   Authorizer,
+  BundleError,
   type EntitiesInput,
   type EntityStore,
+  type LoadedBundle,
   PolicyError,
   PolicySet,
   parseJsonText,
+  readBundle,
   type Schema,
 } from '@mandate/core';
 import type { Command } from 'commander';
-import { CliError, type FileLocation, formatLocation, loadError, UsageError } from './errors.js';
+import { CliError, type FileLocation, formatLocation, type Locator, loadError, UsageError } from './errors.js';
 import { type CliIo, resolvePath } from './io.js';
 import { parseContextArg, parseUid, requestFromJson } from './request.js';
-import { displayPath, loadEntitiesJson, loadPolicySources, loadSchema, type PolicySources } from './sources.js';
+import { displayPath, loadEntitiesJson, loadPolicySources, loadSchema, PolicySources, readText } from './sources.js';
 
+/** Where the policies come from: policy files (and a schema), or a bundle — exactly one. */
 export interface PolicyInputs {
-  readonly policies: readonly string[];
+  /** Policy files or directories of `*.cedar` files. */
+  readonly policies?: readonly string[] | undefined;
+  /** A bundle written by `mandate bundle` (it carries its schema, if it has one). */
+  readonly bundle?: string | undefined;
   readonly schema?: string | undefined;
   readonly entities?: string | undefined;
 }
 
 export interface LoadedAuthorizer {
   readonly authorizer: Authorizer;
+  /** Where each policy is written; empty for a bundle (it holds no Cedar text). */
   readonly sources: PolicySources;
   readonly schema: Schema | undefined;
+  /** The bundle's `sha256:` digest, when the policies came from one. */
+  readonly digest?: string;
+}
+
+/**
+ * Exactly one of `--policies` and `--bundle`, and no `--schema` with `--bundle` (the bundle
+ * carries the schema it was validated against). Throws a {@link UsageError}.
+ */
+export function checkPolicyInputs(inputs: PolicyInputs): void {
+  const files = inputs.policies !== undefined && inputs.policies.length > 0;
+  if (files && inputs.bundle !== undefined) {
+    throw new UsageError('give either `--policies` or `--bundle`, not both');
+  }
+  if (!files && inputs.bundle === undefined) {
+    throw new UsageError('missing `--policies <path>` (or give `--bundle <file>`, written by `mandate bundle`)');
+  }
+  if (inputs.bundle !== undefined && inputs.schema !== undefined) {
+    throw new UsageError(
+      '`--schema` cannot be used with `--bundle`: the bundle carries the schema it was written with (`mandate bundle --schema`)',
+    );
+  }
+}
+
+/**
+ * A bundle file read and checked (its digest), without parsing Cedar text or loading
+ * cedar-wasm. A tampered or malformed bundle is a {@link CliError} naming the file.
+ */
+export function loadBundleFile(io: CliIo, path: string): LoadedBundle {
+  const text = readText(io, path, 'bundle');
+  try {
+    return readBundle(text);
+  } catch (e) {
+    const err = loadError(e, 'bundle', displayPath(io, path));
+    if (!(e instanceof BundleError && e.kind === 'digest')) throw err;
+    throw new CliError(err.message, {
+      details: ['the file was changed after it was written; write it again with `mandate bundle`'],
+    });
+  }
 }
 
 /** Compile policy files into a policy set, errors located in their files. */
@@ -46,15 +93,18 @@ export function compilePolicies(io: CliIo, paths: readonly string[]): { set: Pol
 
 /**
  * An authorizer over policy files, an optional schema (policies then validated strictly,
- * entities and requests checked against it) and an optional entities file.
+ * entities and requests checked against it) and an optional entities file — or over a bundle
+ * (`inputs.bundle`) and an optional entities file.
  */
 export function loadAuthorizer(
   io: CliIo,
   inputs: PolicyInputs,
   preloaded?: { schema?: Schema | undefined; entities?: EntitiesInput | EntityStore | undefined },
 ): LoadedAuthorizer {
+  checkPolicyInputs(inputs);
+  if (inputs.bundle !== undefined) return loadBundleAuthorizer(io, inputs.bundle, inputs.entities, preloaded?.entities);
   const schema = preloaded?.schema ?? (inputs.schema === undefined ? undefined : loadSchema(io, inputs.schema));
-  const { set, sources } = compilePolicies(io, inputs.policies);
+  const { set, sources } = compilePolicies(io, inputs.policies as readonly string[]);
   const entities =
     preloaded?.entities ?? (inputs.entities === undefined ? undefined : loadEntitiesJson(io, inputs.entities));
   try {
@@ -62,6 +112,31 @@ export function loadAuthorizer(
   } catch (e) {
     if (e instanceof PolicyError) throw loadError(e, 'policies', sources.files.join(', '), sources);
     throw loadError(e, 'entities', inputs.entities === undefined ? undefined : displayPath(io, inputs.entities));
+  }
+}
+
+/**
+ * An authorizer over a bundle: its policies, its schema (already validated against when it was
+ * written, so not again here) and an optional entities file. No wasm on this path.
+ */
+function loadBundleAuthorizer(
+  io: CliIo,
+  path: string,
+  entitiesPath: string | undefined,
+  preloaded: EntitiesInput | EntityStore | undefined,
+): LoadedAuthorizer {
+  const { policySet, schema, digest } = loadBundleFile(io, path);
+  const entities = preloaded ?? (entitiesPath === undefined ? undefined : loadEntitiesJson(io, entitiesPath));
+  try {
+    return {
+      authorizer: new Authorizer({ policies: policySet, schema, entities }),
+      // No policy text: a bundle's policies are named by id and `@id` only.
+      sources: new PolicySources([]),
+      schema,
+      digest,
+    };
+  } catch (e) {
+    throw loadError(e, 'entities', entitiesPath === undefined ? undefined : displayPath(io, entitiesPath));
   }
 }
 
@@ -83,9 +158,11 @@ export function addRequestOptions(cmd: Command): Command {
     .option('--context <json>', 'context as a JSON object (default {})');
 }
 
+/** `--policies` (+ `--schema`) or `--bundle`, and `--entities`: shared by `authorize` and `explain`. */
 export function addPolicyOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--policies <path>', 'Cedar policy file or directory of `*.cedar` files (repeatable)', collect)
+    .option('--policies <path>', 'Cedar policy file or directory of `*.cedar` files (repeatable)', collect)
+    .option('--bundle <file>', 'a policy bundle written by `mandate bundle`, instead of --policies and --schema')
     .option('--entities <file>', 'entities JSON file (an array)')
     .option('--schema <file>', 'Cedar schema (text or JSON): validates policies, entities and requests');
 }
@@ -140,7 +217,7 @@ export interface PolicyRef {
 
 export function policyRef(
   id: string,
-  sources: PolicySources,
+  sources: Locator,
   determining?: { effect: 'permit' | 'forbid'; annotations: Readonly<Record<string, string>> },
 ): PolicyRef {
   const location = sources.policy(id);

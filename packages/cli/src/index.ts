@@ -6,6 +6,7 @@
  */
 export { type CommandContext, commandContext } from './command.js';
 export { type AuthorizeOptions, type AuthorizeResult, runAuthorize } from './commands/authorize.js';
+export { type BundleOptions, type BundleResult, runBundle } from './commands/bundle.js';
 export { type ExplainOptions, runExplain } from './commands/explain.js';
 export { type FormatFileResult, type FormatOptions, runFormat } from './commands/format.js';
 export {

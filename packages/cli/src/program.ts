@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { type CommandContext, commandContext } from './command.js';
 import { registerAuthorize } from './commands/authorize.js';
+import { registerBundle } from './commands/bundle.js';
 import { registerExplain } from './commands/explain.js';
 import { registerFormat } from './commands/format.js';
 import { registerImpact } from './commands/impact.js';
@@ -29,7 +30,7 @@ function buildProgram(io: CliIo, exit: (code: ExitCode) => void): Command {
     color: (stream) => colorEnabled(io, stream, colorFlag),
   };
   program
-    .description('Cedar policies for AI agents: validate, format, authorize, explain, test and impact')
+    .description('Cedar policies for AI agents: validate, format, bundle, authorize, explain, test and impact')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--no-color', 'no colour in output (also: NO_COLOR=1; FORCE_COLOR=1 forces it)')
     .helpOption('-h, --help', 'show help')
@@ -52,6 +53,7 @@ function buildProgram(io: CliIo, exit: (code: ExitCode) => void): Command {
   for (const register of [
     registerValidate,
     registerFormat,
+    registerBundle,
     registerAuthorize,
     registerExplain,
     registerTest,

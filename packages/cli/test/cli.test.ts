@@ -16,18 +16,22 @@ describe('mandate (process)', { timeout: 30_000 }, () => {
   it('lists every command and the exit codes in --help', async () => {
     const r = await mandate(['--help'], { cwd: dir });
     expect(r.code).toBe(0);
-    for (const c of ['validate', 'format', 'authorize', 'explain', 'test', 'impact']) expect(r.stdout).toContain(c);
+    for (const c of ['validate', 'format', 'bundle', 'authorize', 'explain', 'test', 'impact'])
+      expect(r.stdout).toContain(c);
     expect(r.stdout).toContain('Exit codes:');
     expect(r.stdout).toMatch(/3 {2}deny/);
   });
 
-  it.each(['validate', 'format', 'authorize', 'explain', 'test', 'impact'])('has --help for %s', async (cmd) => {
-    const r = await mandate([cmd, '--help'], { cwd: dir });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`mandate ${cmd}`);
-    expect(r.stdout).toContain('Exit codes:');
-    expect(r.stderr).toBe('');
-  });
+  it.each(['validate', 'format', 'bundle', 'authorize', 'explain', 'test', 'impact'])(
+    'has --help for %s',
+    async (cmd) => {
+      const r = await mandate([cmd, '--help'], { cwd: dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`mandate ${cmd}`);
+      expect(r.stdout).toContain('Exit codes:');
+      expect(r.stderr).toBe('');
+    },
+  );
 
   it('exits 2 on an unknown command or option, with the error on stderr', async () => {
     const a = await mandate(['frobnicate'], { cwd: dir });

@@ -3,8 +3,8 @@
  * Where a policy set comes from, and its version: a folder of `.cedar` files (with a schema
  * file), a compiled bundle file, or policies given inline.
  *
- * The version names exactly what decided: for a bundle, its digest (the one `mandate` printed
- * when it wrote it, shared by every process running it); for a folder or inline text, a
+ * The version names exactly what decided: for a bundle, its digest (the one `mandate bundle`
+ * printed when it wrote it, shared by every process running it); for a folder or inline text, a
  * SHA-256 over the file names and contents and the schema. Loading compiles and, with a
  * schema, validates with Cedar; anything wrong throws `OpsError` of kind `load` naming the
  * file (and line) at fault.
@@ -22,7 +22,7 @@ export type PolicySource =
    * folder's one `*.cedarschema` (Cedar text) or `*.cedarschema.json` file, if any.
    */
   | { readonly kind: 'folder'; readonly dir: string; readonly schemaFile?: string }
-  /** A bundle written by `writeBundle` / `mandate` (its schema, if any, comes with it). */
+  /** A bundle written by `writeBundle` / `mandate bundle` (its schema, if any, comes with it). */
   | { readonly kind: 'bundle'; readonly file: string }
   | {
       readonly kind: 'inline';

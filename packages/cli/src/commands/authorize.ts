@@ -1,9 +1,10 @@
 /**
  * @module commands/authorize
  * `mandate authorize`: decide one request against policy files, entities and an optional
- * schema, and print the decision with the policies that determined it (id, `@id`, where they
- * are written) and the policies that errored. The exit code carries the decision: 0 allow,
- * 3 deny, 1 when the request could not be decided at all.
+ * schema — or against a bundle written by `mandate bundle` (`--bundle`: no Cedar text parsed,
+ * cedar-wasm never loaded) — and print the decision with the policies that determined it (id,
+ * `@id`, where they are written) and the policies that errored. The exit code carries the
+ * decision: 0 allow, 3 deny, 1 when the request could not be decided at all.
  */
 import type { AuthorizationRequest, Decision, PolicySet } from '@mandate/core';
 import type { Command } from 'commander';
@@ -11,6 +12,7 @@ import { type CommandContext, type RegisterCommand, writeJson } from '../command
 import {
   addPolicyOptions,
   addRequestOptions,
+  checkPolicyInputs,
   loadAuthorizer,
   type PolicyInputs,
   type PolicyRef,
@@ -19,10 +21,10 @@ import {
   requestFromOptions,
   showPolicy,
 } from '../decide.js';
+import type { Locator } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { style } from '../io.js';
 import { showUid } from '../request.js';
-import type { PolicySources } from '../sources.js';
 
 export interface AuthorizeOptions extends PolicyInputs, RequestOptions {
   readonly json?: boolean;
@@ -41,7 +43,7 @@ export interface AuthorizeResult {
 export function decisionResult(
   d: Decision,
   request: AuthorizationRequest,
-  sources: PolicySources,
+  sources: Locator,
   policySet: PolicySet,
 ): AuthorizeResult {
   return {
@@ -70,6 +72,7 @@ export function decisionExitCode(d: Decision): ExitCode {
 
 export async function runAuthorize(ctx: CommandContext, o: AuthorizeOptions): Promise<ExitCode> {
   const { io } = ctx;
+  checkPolicyInputs(o);
   const request = requestFromOptions(io, o);
   const { authorizer, sources } = loadAuthorizer(io, o);
   const d = authorizer.authorize(request);
@@ -115,6 +118,9 @@ Examples:
   mandate authorize --policies policies/ --entities entities.json \\
     --principal 'User::"alice"' --action 'Action::"read"' --resource 'File::"notes"'
   mandate authorize --policies policies/ --schema schema.cedarschema --request request.json --json
+  mandate authorize --bundle policies.bundle.json --entities entities.json --request request.json
+
+Give exactly one of --policies (with --schema, if any) and --bundle (it carries its schema).
 ${DECISION_EXIT_HELP}`,
     )
     .action(async (opts: AuthorizeOptions) => ctx.exit(await runAuthorize(ctx, opts)));

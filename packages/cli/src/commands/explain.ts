@@ -1,9 +1,9 @@
 /**
  * @module commands/explain
- * `mandate explain`: the same request inputs as `authorize`, answered with why — every
- * policy, its scope and each `when`/`unless` clause down to the sub-expressions that decided
- * it — through the core's `explain` and `formatExplanation`. `--json` prints the core's
- * `Explanation` object as is. Exit codes are `authorize`'s.
+ * `mandate explain`: the same inputs as `authorize` (policy files or a bundle), answered with
+ * why — every policy, its scope and each `when`/`unless` clause down to the sub-expressions
+ * that decided it — through the core's `explain` and `formatExplanation`. `--json` prints the
+ * core's `Explanation` object as is. Exit codes are `authorize`'s.
  *
  * The core is imported when the command runs (not at load), so that the other commands keep
  * working with a core that does not have `explain` (it arrived after them).
@@ -13,6 +13,7 @@ import { type CommandContext, type RegisterCommand, writeJson } from '../command
 import {
   addPolicyOptions,
   addRequestOptions,
+  checkPolicyInputs,
   loadAuthorizer,
   type PolicyInputs,
   policyRef,
@@ -30,6 +31,7 @@ export interface ExplainOptions extends PolicyInputs, RequestOptions {
 
 export async function runExplain(ctx: CommandContext, o: ExplainOptions): Promise<ExitCode> {
   const { io } = ctx;
+  checkPolicyInputs(o);
   const request = requestFromOptions(io, o);
   const { authorizer, sources } = loadAuthorizer(io, o);
   const core = await import('@mandate/core');
@@ -64,9 +66,12 @@ export const registerExplain: RegisterCommand = (program: Command, ctx: CommandC
     .addHelpText(
       'after',
       `
-Example:
+Examples:
   mandate explain --policies policies/ --entities entities.json \\
     --principal 'User::"alice"' --action 'Action::"read"' --resource 'File::"notes"'
+  mandate explain --bundle policies.bundle.json --entities entities.json --request request.json
+
+Give exactly one of --policies (with --schema, if any) and --bundle (it carries its schema).
 ${DECISION_EXIT_HELP}`,
     )
     .action(async (opts: ExplainOptions) => ctx.exit(await runExplain(ctx, opts)));

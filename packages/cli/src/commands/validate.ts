@@ -102,24 +102,39 @@ function check(ctx: CommandContext, o: ValidateOptions): ValidateResult {
     return { valid: false, policies: sources.count, errors, warnings: [] };
   }
   if (schema === undefined) return { valid: false, policies: sources.count, errors: schemaProblems, warnings: [] };
+  const { errors, warnings } = validationProblems(sources, schema);
+  return { valid: errors.length === 0, policies: sources.count, errors, warnings };
+}
+
+/**
+ * Cedar's strict validation of policy text that parses, against a schema: every error and
+ * warning (the schema's own warnings first) located in the file it is written in. Shared with
+ * `mandate bundle`, which refuses to write a set that does not validate.
+ */
+export function validationProblems(
+  sources: PolicySources,
+  schema: Schema,
+): { errors: ValidateProblem[]; warnings: ValidateProblem[] } {
   const schemaWarnings = schema.warnings.map((w) => problem('warning', w, undefined, undefined));
   let res: ReturnType<typeof validatePolicies>;
   try {
     res = validatePolicies(sources.text, schema.source as string | Readonly<Record<string, unknown>>);
   } catch (e) {
-    return {
-      valid: false,
-      policies: sources.count,
-      errors: failedLoad(e, 'policies', sources.files.join(', '), sources),
-      warnings: [],
-    };
+    return { errors: failedLoad(e, 'policies', sources.files.join(', '), sources), warnings: [] };
   }
   // Cedar's location of the offending expression when it gives one, else the policy's start.
   const where = (i: ValidationIssue) =>
     (i.location === undefined ? undefined : sources.at(i.location.offset)) ?? sources.policy(i.policyId);
   const errors = res.errors.map((i) => problem('error', i.message, i.policyId, where(i)));
   const warnings = [...schemaWarnings, ...res.warnings.map((i) => problem('warning', i.message, i.policyId, where(i)))];
-  return { valid: errors.length === 0, policies: sources.count, errors, warnings };
+  return { errors, warnings };
+}
+
+/** A problem as one line: `file:line:column: [policy1] message` (no severity tag). */
+export function problemLine(p: ValidateProblem): string {
+  const where = p.file !== undefined ? `${p.file}:${p.line}:${p.column}: ` : '';
+  const id = p.policyId !== undefined ? `[${p.policyId}] ` : '';
+  return `${where}${id}${p.message}`;
 }
 
 export const registerValidate: RegisterCommand = (program: Command, ctx: CommandContext) => {
