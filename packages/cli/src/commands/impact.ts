@@ -13,7 +13,6 @@ import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'n
 import { createInterface } from 'node:readline';
 import { type AuthorizationRequest, Authorizer, type Decision, parseJsonText } from '@mandate/core';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { type CommandContext, type RegisterCommand, writeJson } from '../command.js';
 import { collect, compilePolicies, loadAuthorizer, type PolicyRef, policyRef, showPolicy } from '../decide.js';
 import { CliError, loadError } from '../errors.js';
@@ -110,8 +109,10 @@ export function requestDigest(r: AuthorizationRequest): string {
   return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
 
-function loadAccepted(io: CliIo, path: string): Map<string, AcceptedEntry> {
+/** `yaml` is imported here, when a file of accepted changes is read, not when the CLI starts. */
+async function loadAccepted(io: CliIo, path: string): Promise<Map<string, AcceptedEntry>> {
   const shown = displayPath(io, path);
+  const { parse: parseYaml } = await import('yaml');
   let doc: unknown;
   try {
     doc = parseYaml(readText(io, path, 'accepted changes'));
@@ -261,7 +262,7 @@ export async function runImpact(ctx: CommandContext, o: ImpactOptions): Promise<
   } catch (e) {
     throw loadError(e, 'policies', candidateSources.files.join(', '), candidateSources);
   }
-  const accepted = o.accepted === undefined ? undefined : loadAccepted(io, o.accepted);
+  const accepted = o.accepted === undefined ? undefined : await loadAccepted(io, o.accepted);
   const shownLog = displayPath(io, o.requests);
 
   const changes: ImpactChange[] = [];

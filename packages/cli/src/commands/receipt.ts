@@ -5,7 +5,7 @@
  * of them, or JSON lines (a receipts log); every receipt must verify. Lines of a log that are
  * not receipts (the log's own `mandate.log.dropped` notices) are counted, not verified.
  */
-import { verifyReceipt } from '@mandate/ops';
+import type { verifyReceipt as VerifyReceipt } from '@mandate/ops';
 import type { Command } from 'commander';
 import { type CommandContext, type RegisterCommand, writeJson } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
@@ -71,6 +71,8 @@ export async function runReceiptVerify(
   const { io } = ctx;
   if (files.length === 0) throw new UsageError('name at least one receipts file');
   const key = readText(io, o.key, 'public key');
+  // @mandate/ops is loaded by this command only: every other command starts without it.
+  const { verifyReceipt } = await import('@mandate/ops');
   const checks: ReceiptCheck[] = [];
   let notices = 0;
   for (const f of files) {
@@ -80,7 +82,7 @@ export async function runReceiptVerify(
         notices++;
         continue;
       }
-      let r: ReturnType<typeof verifyReceipt>;
+      let r: ReturnType<typeof VerifyReceipt>;
       try {
         r = verifyReceipt(value, key);
       } catch (e) {
