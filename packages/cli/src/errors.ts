@@ -92,7 +92,15 @@ export function loadError(e: unknown, what: string, file: string | undefined, lo
         (p.location && locator?.at(p.location.offset)) ??
         (p.location && file ? { file, line: p.location.line, column: p.location.column } : undefined) ??
         (p.policyId !== undefined ? locator?.policy(p.policyId) : undefined);
-      return { message: `${loc ? formatLocation(loc) : where}: ${p.message}`, reason: p.message, location: loc };
+      // The core counts lines in the policy files joined; say them as in the file named.
+      const reason =
+        p.location && loc
+          ? p.message.replace(
+              ` at line ${p.location.line}, column ${p.location.column}`,
+              ` at line ${loc.line}, column ${loc.column}`,
+            )
+          : p.message;
+      return { message: `${loc ? formatLocation(loc) : where}: ${reason}`, reason, location: loc };
     };
     const [first, ...more] = e.problems.map(problem) as [CliProblem, ...CliProblem[]];
     // Several problems are each printed in full. Otherwise a single detail repeats the message

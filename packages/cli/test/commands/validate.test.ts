@@ -66,6 +66,8 @@ describe('mandate validate', { timeout: 30_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^split\/a\.cedar:2:48: error: failed to parse policy `policy0`/m);
     expect(r.stdout).toMatch(/^split\/b\.cedar:2:26: error: failed to parse policy `policy2`/m);
+    // The line and column inside the message are the file's too, not the joined text's.
+    expect(r.stdout).toContain('`policy2` at line 2, column 26:');
     expect(r.stdout).toContain('invalid: 2 errors');
   });
 
