@@ -151,11 +151,24 @@ export function fastValue(v: unknown, depth: number, maxDepth: number): Value | 
   return isPlainObject(v) ? fastObject(v, depth, maxDepth) : undefined;
 }
 
+/** Sets deduplicated by scanning as they are read (larger ones by `CedarSet.of`'s index). */
+const SCAN_DEDUP_MAX = 8;
+
 function fastSet(v: readonly unknown[], depth: number, maxDepth: number): CedarSet | undefined {
   const n = v.length;
-  // Deduplicated as read while every element is a primitive (`===` is Cedar's equality for
-  // booleans, strings and Longs); the first entity, record, set or extension value switches
-  // to `CedarSet.of`, which compares by value.
+  if (n > SCAN_DEDUP_MAX) {
+    // No scan here: it would be quadratic in the size of the set.
+    const all: Value[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = fastValue(v[i], depth + 1, maxDepth);
+      if (x === undefined) return undefined;
+      all[i] = x;
+    }
+    return CedarSet.of(all);
+  }
+  // Small sets are deduplicated as read while every element is a primitive (`===` is Cedar's
+  // equality for booleans, strings and Longs); the first entity, record, set or extension
+  // value switches to `CedarSet.of`, which compares by value.
   const items: Value[] = [];
   let primitive = true;
   for (let i = 0; i < n; i++) {

@@ -18,7 +18,7 @@ import { parseTypedAt } from '../../src/json/typed.js';
 import { parseValueAt } from '../../src/json/value.js';
 import { Schema } from '../../src/schema/index.js';
 import type { SchemaType } from '../../src/schema/types.js';
-import { CedarRecord, EntityUID, type Value, valueEquals, valueToCedar } from '../../src/values/value.js';
+import { CedarRecord, CedarSet, EntityUID, type Value, valueEquals, valueToCedar } from '../../src/values/value.js';
 
 const MAX_DEPTH = 6;
 const at = site('', undefined, MAX_DEPTH);
@@ -127,6 +127,15 @@ describe('fast path of schemaless reading', () => {
     const fast = fastValue(ctx, 0, 126);
     expect(fast).toBeInstanceOf(CedarRecord);
     expectSame(fast as Value, parseValueAt(ctx, site('', undefined, 126), undefined, 0));
+  });
+
+  it('reads a large set of distinct strings in linear time (no scan per element)', () => {
+    // A quadratic deduplication would take tens of seconds here and fail on the test timeout.
+    const many = Array.from({ length: 200_000 }, (_, i) => `v${i}`);
+    const set = fastValue([...many, ...many.slice(0, 1000)], 0, 8);
+    expect(set).toBeInstanceOf(CedarSet);
+    expect((set as CedarSet).size).toBe(200_000);
+    expect((set as CedarSet).has('v199999')).toBe(true);
   });
 
   it('declines nesting at the bound, as the full reader refuses it', () => {
