@@ -119,8 +119,10 @@ export class CedarSet {
     return new CedarSet([...index.values()], index);
   }
   /**
-   * A set of `items` known to be distinct primitives (booleans, strings, Longs: `===` is their
-   * Cedar equality); the array is kept, not copied. For readers that deduplicate as they go.
+   * @internal A set of `items` known to be distinct primitives (booleans, strings, Longs: `===`
+   * is their Cedar equality); the array is kept, not copied. For the JSON reader, which
+   * deduplicates small sets as it reads them; anything else should call {@link CedarSet.of}
+   * (given duplicates, this set's size and equality would be wrong).
    */
   static fromDistinct(items: readonly (boolean | string | bigint)[]): CedarSet {
     return new CedarSet(items, undefined);
