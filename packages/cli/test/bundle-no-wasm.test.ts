@@ -7,26 +7,11 @@
  */
 import { isCedarWasmLoaded } from '@mandate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, EXIT, run } from '../src/index.js';
-import { FIXTURES, mandate, tempDir } from './helpers.js';
+import { EXIT, run } from '../src/index.js';
+import { capture, FIXTURES, mandate, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir(FIXTURES);
 afterAll(cleanup);
-
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-      env: {},
-      cwd: dir,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const REQ = ['--principal', 'User::"alice"', '--action', 'Action::"read"', '--resource', 'File::"keys"'];
 
@@ -41,14 +26,14 @@ describe('deciding from a bundle', { timeout: 30_000 }, () => {
 
   it('authorize --bundle and explain --bundle leave isCedarWasmLoaded() false', async () => {
     expect(isCedarWasmLoaded()).toBe(false);
-    const a = capture();
+    const a = capture(dir);
     expect(await run(['authorize', '--bundle', 'p.json', '--entities', 'entities.json', ...REQ, '--json'], a.io)).toBe(
       EXIT.DENY,
     );
     expect(JSON.parse(a.out())).toMatchObject({ decision: 'deny', reasons: ['policy1'] });
     expect(a.err()).toBe('');
     // The bundle's schema is in force: a context it does not declare is rejected, still without wasm.
-    const rejected = capture();
+    const rejected = capture(dir);
     expect(
       await run(
         ['authorize', '--bundle', 'p.json', '--entities', 'entities.json', ...REQ, '--context', '{"x":1}'],
@@ -56,14 +41,14 @@ describe('deciding from a bundle', { timeout: 30_000 }, () => {
       ),
     ).toBe(EXIT.FAILURE);
     expect(rejected.err()).toContain('request rejected');
-    const e = capture();
+    const e = capture(dir);
     expect(await run(['explain', '--bundle', 'p.json', '--entities', 'entities.json', ...REQ], e.io)).toBe(EXIT.DENY);
     expect(e.out()).toContain('DENY');
     expect(isCedarWasmLoaded()).toBe(false);
   });
 
   it('(control) authorize --policies --schema does load it', async () => {
-    const c = capture();
+    const c = capture(dir);
     const args = ['--policies', 'policies.cedar', '--schema', 'schema.cedarschema', '--entities', 'entities.json'];
     expect(await run(['authorize', ...args, ...REQ], c.io)).toBe(EXIT.DENY);
     expect(isCedarWasmLoaded()).toBe(true);

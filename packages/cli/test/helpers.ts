@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CliIo } from '../src/index.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli.ts');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -90,3 +91,22 @@ action read appliesTo { principal: User, resource: File, context: { reason?: Str
     },
   ]),
 } as const;
+
+/** Streams for `run()` in-process: what it writes to stdout and stderr, kept. */
+export function capture(
+  cwd: string,
+  env: Record<string, string> = {},
+): { io: CliIo; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    io: {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      env,
+      cwd,
+    },
+    out: () => out,
+    err: () => err,
+  };
+}

@@ -3,22 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type CliIo, EXIT, requestDigest, run } from '../src/index.js';
 import { colorEnabled } from '../src/io.js';
 import { parseUid } from '../src/request.js';
-import { FIXTURES, tempDir } from './helpers.js';
-
-function capture(cwd: string, env: Record<string, string> = {}): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-      env,
-      cwd,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { capture, FIXTURES, tempDir } from './helpers.js';
 
 describe('run() in-process', () => {
   it('decides with injected streams and returns the exit code', async () => {
