@@ -20,19 +20,14 @@ permit(principal, action == Action::"read", resource) when { resource.nope };
 afterAll(cleanup);
 
 const run = (...args: string[]) => mandate(args, { cwd: dir });
+/** `mandate bundle` of `policies` with the fixture's schema into `out`, with `more` options. */
+const bundle = (policies: string, out: string, ...more: string[]) =>
+  run('bundle', '--policies', policies, '--schema', 'schema.cedarschema', '--out', out, ...more);
 const DIGEST = /^digest: (sha256:[0-9a-f]{64})$/m;
 
 describe('mandate bundle', { timeout: 30_000 }, () => {
   it('bundles a policy directory with a schema and prints the digest readBundle finds', async () => {
-    const r = await run(
-      'bundle',
-      '--policies',
-      'policies',
-      '--schema',
-      'schema.cedarschema',
-      '--out',
-      'dir.bundle.json',
-    );
+    const r = await bundle('policies', 'dir.bundle.json');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^wrote dir\.bundle\.json: 3 policies, 0 templates, with schema$/m);
@@ -48,16 +43,7 @@ describe('mandate bundle', { timeout: 30_000 }, () => {
   });
 
   it('prints the result as JSON with --json', async () => {
-    const r = await run(
-      'bundle',
-      '--policies',
-      'policies',
-      '--schema',
-      'schema.cedarschema',
-      '--out',
-      'j.json',
-      '--json',
-    );
+    const r = await bundle('policies', 'j.json', '--json');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json).toEqual({
@@ -72,7 +58,7 @@ describe('mandate bundle', { timeout: 30_000 }, () => {
   });
 
   it('writes no bundle for policies that do not validate, with validate’s file:line:column (exit 1)', async () => {
-    const r = await run('bundle', '--policies', 'invalid.cedar', '--schema', 'schema.cedarschema', '--out', 'bad.json');
+    const r = await bundle('invalid.cedar', 'bad.json');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error: invalid\.cedar:3:62: \[policy1\] .*attribute `nope`/);
@@ -85,7 +71,7 @@ describe('mandate bundle', { timeout: 30_000 }, () => {
 
   it('writes no bundle for policies that do not parse, and leaves an existing bundle as it was', async () => {
     writeFileSync(join(dir, 'kept.json'), 'previous bundle');
-    const r = await run('bundle', '--policies', 'broken.cedar', '--schema', 'schema.cedarschema', '--out', 'kept.json');
+    const r = await bundle('broken.cedar', 'kept.json');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: broken\.cedar:3:\d+: failed to parse policy `policy1`/);
     expect(readFileSync(join(dir, 'kept.json'), 'utf8')).toBe('previous bundle');
@@ -95,15 +81,7 @@ describe('mandate bundle', { timeout: 30_000 }, () => {
     const out = join(dir, 'replaced.json');
     writeFileSync(out, 'old');
     const before = statSync(out).ino;
-    const r = await run(
-      'bundle',
-      '--policies',
-      'policies.cedar',
-      '--schema',
-      'schema.cedarschema',
-      '--out',
-      'replaced.json',
-    );
+    const r = await bundle('policies.cedar', 'replaced.json');
     expect(r.code).toBe(0);
     expect(statSync(out).ino).not.toBe(before);
     expect(readBundle(readFileSync(out, 'utf8')).digest).toBe(DIGEST.exec(r.stdout)?.[1]);
@@ -127,15 +105,7 @@ describe('mandate bundle', { timeout: 30_000 }, () => {
   });
 
   it('prints validation warnings on stderr and still writes the bundle', async () => {
-    const r = await run(
-      'bundle',
-      '--policies',
-      'impossible.cedar',
-      '--schema',
-      'schema.cedarschema',
-      '--out',
-      'w.json',
-    );
+    const r = await bundle('impossible.cedar', 'w.json');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^warning: impossible\.cedar:1:1: \[policy0\] .*impossible/m);
     expect(existsSync(join(dir, 'w.json'))).toBe(true);
@@ -174,7 +144,7 @@ const withoutLocations = (s: string): unknown =>
 describe('authorize and explain --bundle', { timeout: 60_000 }, () => {
   let bundled: ProcessResult;
   beforeAll(async () => {
-    bundled = await run('bundle', '--policies', 'policies.cedar', '--schema', 'schema.cedarschema', '--out', 'p.json');
+    bundled = await bundle('policies.cedar', 'p.json');
   });
   const REQUESTS: Record<string, string[]> = {
     allow: ['--principal', 'User::"alice"', '--action', 'Action::"read"', '--resource', 'File::"notes"'],
