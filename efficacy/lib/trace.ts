@@ -21,7 +21,7 @@ import {
   type SessionFacts,
   signIntent,
 } from '../../packages/session/src/index.js';
-import { APPROVAL_ISSUER, AUDIENCE, TRACES_DIR, WALLET_ISSUER, type World } from './world.js';
+import { APPROVAL_ISSUER, AUDIENCE, type Signer, TRACES_DIR, WALLET_ISSUER, type World } from './world.js';
 
 /** What the user signed at the start of the task (see `signIntent`); the subject is the chain's root. */
 export interface TraceIntent {
@@ -132,7 +132,8 @@ export async function playTrace(
 ): Promise<StepResult[]> {
   const { guard } = world;
   const baseChain = buildChain(trace.chain);
-  const intent = trace.intent === undefined ? undefined : await signTraceIntent(trace.intent, baseChain, world);
+  const intent =
+    trace.intent === undefined ? undefined : await signTraceIntent(trace.intent, baseChain.root.id, world.wallet);
   const results: StepResult[] = [];
   for (const [index, step] of trace.steps.entries()) {
     const chain = step.chain === undefined ? baseChain : buildChain(step.chain);
@@ -182,10 +183,11 @@ export async function playTrace(
   return results;
 }
 
-async function signTraceIntent(i: TraceIntent, chain: DelegationChain, world: World): Promise<string> {
+/** The trace's intent, signed by `wallet` for `subject` (the chain's root user), valid for an hour. */
+export async function signTraceIntent(i: TraceIntent, subject: string, wallet: Signer): Promise<string> {
   return signIntent(
     {
-      subject: chain.root.id,
+      subject,
       purpose: i.purpose,
       actions: i.actions,
       tools: i.tools,
@@ -195,7 +197,7 @@ async function signTraceIntent(i: TraceIntent, chain: DelegationChain, world: Wo
       cart: i.cart === undefined ? undefined : cartDigest(i.cart),
       expires: new Date(Date.now() + 3_600_000),
     },
-    { key: world.wallet.privateKey, alg: 'ES256', issuer: WALLET_ISSUER, audience: AUDIENCE },
+    { key: wallet.privateKey, alg: 'ES256', issuer: WALLET_ISSUER, audience: AUDIENCE },
   );
 }
 

@@ -24,9 +24,8 @@ import {
   type GuardRequest,
   issueApproval,
   SessionGuard,
-  signIntent,
 } from '@mandate/session';
-import { decidedBy, readTrace, type TraceStep } from '../../efficacy/lib/trace.js';
+import { decidedBy, readTrace, signTraceIntent, type TraceStep } from '../../efficacy/lib/trace.js';
 import {
   APPROVAL_ISSUER,
   AUDIENCE,
@@ -100,19 +99,7 @@ async function main(): Promise<number> {
   const ti = trace.intent;
   if (ti === undefined) throw new Error('the demo trace needs an intent');
   const root = buildChain(trace.chain).root.id;
-  const intent = await signIntent(
-    {
-      subject: root,
-      purpose: ti.purpose,
-      tools: ti.tools,
-      hosts: ti.hosts,
-      paths: ti.paths,
-      budget: ti.budget === undefined ? undefined : { amount: BigInt(ti.budget.amount), currency: ti.budget.currency },
-      cart: ti.cart === undefined ? undefined : cartDigest(ti.cart),
-      expires: new Date(Date.now() + 3_600_000),
-    },
-    { key: wallet.privateKey, alg: 'ES256', issuer: WALLET_ISSUER, audience: AUDIENCE },
-  );
+  const intent = await signTraceIntent(ti, root, wallet);
   const sessionId = `demo-${crypto.randomUUID().slice(0, 8)}`;
 
   const out = (s = '') => {
