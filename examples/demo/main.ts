@@ -18,13 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Authorizer } from '@mandate/core';
 import { buildChain } from '@mandate/identity';
-import {
-  cartDigest,
-  type GuardOutcome,
-  type GuardRequest,
-  issueApproval,
-  SessionGuard,
-} from '@mandate/session';
+import { cartDigest, type GuardOutcome, type GuardRequest, issueApproval, SessionGuard } from '@mandate/session';
 import { decidedBy, readTrace, signTraceIntent, type TraceStep } from '../../efficacy/lib/trace.js';
 import {
   APPROVAL_ISSUER,
